@@ -1,0 +1,43 @@
+"""Platform settings: one pydantic-settings class, every variable documented in docs/configuration.md."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting of the platform, read from `HIE_*` environment variables."""
+
+    model_config = SettingsConfigDict(env_prefix="HIE_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".hie-data"), description="Folder for embedded data.")
+    database_url: str | None = Field(
+        default=None, description="PostgreSQL URL; unset means an embedded pgserver in data_dir."
+    )
+    broker_url: str | None = Field(
+        default=None, description="Celery broker (Redis) URL; unset means jobs run in-process."
+    )
+    definitions_dir: Path = Field(
+        default=Path.home() / ".cache" / "regional-hie",
+        description="Cache of the FHIR R4 definition packages fetched from npm.",
+    )
+    base_url: str = Field(
+        default="http://127.0.0.1:8080/fhir", description="Public FHIR base URL used in links."
+    )
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, description="Largest request body.")
+    max_json_depth: int = Field(default=64, description="Deepest nesting accepted in a body.")
+    db_pool_min: int = Field(default=2, description="Smallest database pool per process.")
+    db_pool_max: int = Field(default=16, description="Largest database pool per process.")
+    default_page_size: int = Field(default=20, description="_count when the client gives none.")
+    max_page_size: int = Field(default=1000, description="Largest _count honoured.")
+    max_bundle_entries: int = Field(default=10000, description="Largest transaction or batch.")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return Settings()

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install everything the tests need on a fresh Debian machine, then run the whole suite
+# against real PostgreSQL and Redis (the fixtures start them in temporary folders).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+need=()
+compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v npm >/dev/null || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+python3 -m pip install -q --disable-pip-version-check -e '.[test]'
+python3 -m fhir_server.definitions   # fetch the official R4 package once (npm)
+
+python3 -m ruff check fhir_server tests interop_tests bench
+python3 -m pytest -q -p no:cacheprovider "$@"

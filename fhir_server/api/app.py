@@ -1,0 +1,73 @@
+"""The FastAPI application: FHIR routes under /fhir, every error as an OperationOutcome."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from fhir_server.api.formats import JSON, render
+from fhir_server.api.routes import router
+from fhir_server.errors import FhirError, Issue, operation_outcome
+from fhir_server.platform import start_platform
+from fhir_server.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+HTTP_CODES = {404: "not-found", 405: "not-supported", 406: "not-supported", 415: "not-supported"}
+
+
+def _outcome(request: Request, status: int, issues: list[Issue],
+             headers: dict[str, str] | None = None) -> Response:
+    try:
+        return render(request, operation_outcome(issues), status, headers)
+    except FhirError:  # the client's Accept is unusable: answer in JSON anyway
+        return render(request, operation_outcome(issues), status, headers, fmt=JSON)
+
+
+async def _fhir_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FhirError)
+    return _outcome(request, exc.status, exc.issues, exc.headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    issue = Issue(HTTP_CODES.get(exc.status_code, "processing"), str(exc.detail))
+    return _outcome(request, exc.status_code, [issue])
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    return _outcome(request, 400, [Issue("invalid", f"malformed request: {exc}")])
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _outcome(request, 500, [Issue("exception", "internal error; it has been logged")])
+
+
+def create_app(settings: Settings | None = None, dsn: str | None = None) -> FastAPI:
+    """The application; the platform starts in the lifespan, against dsn or the settings' URL."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        platform = await start_platform(settings, dsn or settings.database_url or "")
+        app.state.platform = platform
+        for extra in platform.routers:
+            app.include_router(extra)
+        yield
+        await platform.repo.close()
+
+    app = FastAPI(title="regional-hie FHIR R4 server", version="0.1.0", lifespan=lifespan,
+                  docs_url="/docs", openapi_url="/openapi.json")
+    app.include_router(router)
+    app.add_exception_handler(FhirError, _fhir_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected)
+    return app

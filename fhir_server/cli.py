@@ -1,0 +1,77 @@
+"""The `hie` command: serve the platform, migrate, run workers, reindex."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+import typer
+from rich.console import Console
+
+from fhir_server.settings import get_settings
+
+app = typer.Typer(help="regional-hie 区域健康信息平台命令行", no_args_is_help=True)
+db_app = typer.Typer(help="数据库管理")
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+
+def resolve_dsn() -> str:
+    """The configured database, or the embedded PostgreSQL under HIE_DATA_DIR."""
+    settings = get_settings()
+    if settings.database_url:
+        return settings.database_url
+    from fhir_server.storage.embedded import embedded_dsn
+
+    console.print(f"[yellow]使用内置 PostgreSQL，数据目录：{settings.data_dir.resolve()}[/]")
+    return embedded_dsn(settings.data_dir)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """把数据库结构升级到最新版本。"""
+    from fhir_server.storage.migrate import upgrade
+
+    upgrade(resolve_dsn())
+    console.print("[green]数据库已是最新版本[/]")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
+    """启动平台（FHIR 服务位于 /fhir）。"""
+    import uvicorn
+
+    from fhir_server.storage.migrate import upgrade
+
+    dsn = resolve_dsn()
+    upgrade(dsn)
+    os.environ["HIE_DATABASE_URL"] = dsn
+    get_settings.cache_clear()
+    if not get_settings().broker_url:
+        console.print("[yellow]未配置 HIE_BROKER_URL：后台任务在进程内执行[/]")
+    console.print(f"[green]FHIR 服务地址：http://{host}:{port}/fhir[/]")
+    uvicorn.run("fhir_server.api.asgi:app", host=host, port=port, workers=workers,
+                log_level="warning", access_log=False, loop="uvloop", http="httptools")
+
+
+@app.command()
+def worker(concurrency: int = 2) -> None:
+    """启动 Celery 后台任务进程（需要 HIE_BROKER_URL）。"""
+    from fhir_server.jobs.app import celery_app
+
+    celery_app.worker_main(["worker", f"--concurrency={concurrency}", "--loglevel=INFO"])
+
+
+@app.command()
+def reindex(resource_type: str = typer.Option(None, "--type", help="只重建该资源类型")) -> None:
+    """重建检索索引（从 PostgreSQL 中的资源重新计算）。"""
+    from rich.progress import Progress
+
+    from fhir_server.jobs.reindex import reindex_all
+
+    dsn = resolve_dsn()
+    with Progress(console=console) as bar:
+        task = bar.add_task("重建索引", total=None)
+        total = asyncio.run(reindex_all(dsn, resource_type,
+                                        lambda n: bar.update(task, completed=n)))
+    console.print(f"[green]已重建 {total} 个资源的索引[/]")

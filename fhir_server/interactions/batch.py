@@ -1,0 +1,42 @@
+"""POST [base] with a Bundle: a transaction (all or nothing) or a batch (each entry alone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fhir_server.errors import FhirError, bad_request
+from fhir_server.interactions.bundles import bundle
+from fhir_server.interactions.entries import Entry, Outcome, run_read, run_write
+from fhir_server.interactions.transaction import parse_bundle, response_entry, run_transaction
+from fhir_server.storage.postgres import Repository
+
+
+async def _batch_entry(repo: Repository, e: Entry, base: str, settings: Any) -> Outcome | FhirError:
+    try:
+        async with repo.transaction() as session:
+            if e.method in ("GET", "HEAD"):
+                return await run_read(session, e, base, settings)
+            return await run_write(session, e)
+    except FhirError as err:
+        return err
+
+
+async def process_bundle(repo: Repository, base: str, body: dict[str, Any], prefer: str,
+                         types: frozenset[str], settings: Any) -> dict[str, Any]:
+    """Run a transaction or batch Bundle and return its response Bundle."""
+    if body.get("resourceType") != "Bundle":
+        raise bad_request("POST to the base needs a Bundle of type transaction or batch")
+    kind = body.get("type")
+    if kind not in ("transaction", "batch"):
+        raise bad_request(f"Bundle.type must be transaction or batch, not {kind!r}",
+                          expression="Bundle.type")
+    entries = parse_bundle(body, kind, base, types, settings.max_bundle_entries)
+    results: dict[int, Outcome | FhirError] = {}
+    if kind == "transaction":
+        async with repo.transaction() as session:
+            results.update(await run_transaction(session, entries, base, settings))
+    else:
+        for e in entries:
+            results[e.index] = await _batch_entry(repo, e, base, settings)
+    out = [response_entry(results[e.index], prefer) for e in entries]
+    return bundle(f"{kind}-response", out, [])

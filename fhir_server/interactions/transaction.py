@@ -1,0 +1,148 @@
+"""transaction and batch (http.html#transaction): all-or-nothing, in the spec's order.
+
+A transaction runs in one database transaction. First every entry's identity is settled
+(server ids for creates, conditional creates/updates/deletes resolved under their criteria
+locks), then `urn:uuid:` and conditional references are rewritten, then the entries run in
+the spec's order: DELETE, POST, PUT/PATCH, GET. Any failure rolls back every entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fhir_server.errors import FhirError, Issue, bad_request, precondition_failed
+from fhir_server.interactions.conditions import (
+    criteria_key,
+    match_at_most_one,
+    matching,
+    parse_criteria,
+)
+from fhir_server.interactions.entries import (
+    STATUS_TEXT,
+    Entry,
+    Outcome,
+    error_outcome,
+    parse_entry,
+    run_read,
+    run_write,
+)
+from fhir_server.interactions.writing import new_id
+from fhir_server.storage.models import format_instant
+from fhir_server.storage.postgres import Session
+
+ORDER = ("DELETE", "POST", "PUT", "PATCH", "GET", "HEAD")
+
+
+def parse_bundle(bundle: dict[str, Any], kind: str, base: str, types: frozenset[str],
+                 limit: int) -> list[Entry]:
+    """The entries of a transaction or batch Bundle, checked for size."""
+    raw = bundle.get("entry", [])
+    if not isinstance(raw, list):
+        raise bad_request("Bundle.entry must be an array", expression="Bundle.entry")
+    if len(raw) > limit:
+        raise FhirError(413, Issue("too-costly", f"{len(raw)} entries; at most {limit} per {kind}"))
+    return [parse_entry(i, e, base, types) for i, e in enumerate(raw)]
+
+
+async def _settle(session: Session, e: Entry) -> None:
+    """Fix the resource id an entry will write, resolving its conditions under their locks."""
+    assert e.res_type is not None
+    if e.method == "POST":
+        if e.if_none_exist:
+            pairs = parse_criteria(e.if_none_exist)
+            await session.lock_criteria(e.res_type, criteria_key(pairs))
+            e.existing = await match_at_most_one(session, e.res_type, pairs)
+        e.res_id = e.existing.res_id if e.existing else new_id()
+    elif e.method in ("PUT", "PATCH", "DELETE") and e.conditional:
+        pairs = parse_criteria(e.query or "")
+        await session.lock_criteria(e.res_type, criteria_key(pairs))
+        found = await matching(session, e.res_type, pairs)
+        if len(found) > 1:
+            raise precondition_failed(f"criteria {e.query!r} match more than one {e.res_type}")
+        if found or e.method == "PUT":
+            e.res_id, e.query = (found[0].res_id if found else (e.resource or {}).get("id") or new_id()), None
+            if e.resource is not None and e.method == "PUT":
+                e.resource = {**e.resource, "id": e.res_id}
+
+
+def _references(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if isinstance(node.get("reference"), str):
+            yield node
+        for value in node.values():
+            yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
+async def _rewrite(session: Session, entries: list[Entry], ids: dict[str, str]) -> None:
+    """Point references at the ids settled for the Bundle; resolve conditional references."""
+    for e in entries:
+        for ref in _references(e.resource):
+            target = ref["reference"]
+            if target in ids:
+                ref["reference"] = ids[target]
+            elif "?" in target and not target.startswith(("http:", "https:", "urn:")):
+                res_type, _, query = target.partition("?")
+                found = await match_at_most_one(session, res_type, parse_criteria(query))
+                if found is None:
+                    raise precondition_failed(f"conditional reference {target!r} matches nothing")
+                ref["reference"] = f"{res_type}/{found.res_id}"
+
+
+def _identities(entries: list[Entry], base: str) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    seen: set[str] = set()
+    for e in entries:
+        if e.method == "GET" or e.res_id is None:
+            continue
+        local = f"{e.res_type}/{e.res_id}"
+        if local in seen and e.existing is None:
+            raise bad_request(f"Bundle.entry[{e.index}]: {local} appears twice in the transaction")
+        seen.add(local)
+        if e.full_url:
+            ids[e.full_url] = local
+    return ids
+
+
+async def run_transaction(session: Session, entries: list[Entry], base: str,
+                          settings: Any) -> dict[int, Outcome]:
+    """Run every entry of a transaction in one session; the first failure aborts them all."""
+    for e in entries:
+        await _guard(e, _settle(session, e))
+    await _rewrite(session, entries, _identities(entries, base))
+    outcomes: dict[int, Outcome] = {}
+    for method in ORDER:
+        for e in (x for x in entries if x.method == method):
+            runner = run_read(session, e, base, settings) if method in ("GET", "HEAD") \
+                else run_write(session, e)
+            outcomes[e.index] = await _guard(e, runner)
+    return outcomes
+
+
+async def _guard(e: Entry, work: Any) -> Any:
+    try:
+        return await work
+    except FhirError as err:
+        issues = [Issue(i.code, f"Bundle.entry[{e.index}]: {i.diagnostics}", i.severity,
+                        i.expression) for i in err.issues]
+        raise FhirError(err.status, issues, err.headers) from err
+
+
+def response_entry(outcome: Outcome | FhirError, prefer: str) -> dict[str, Any]:
+    """The response Bundle's entry for one request entry."""
+    if isinstance(outcome, FhirError):
+        return {"response": error_outcome(outcome)}
+    response: dict[str, Any] = {"status": STATUS_TEXT.get(outcome.status, str(outcome.status))}
+    entry: dict[str, Any] = {"response": response}
+    stored = outcome.stored
+    if stored is not None:
+        response.update(location=stored.location, etag=stored.etag,
+                        lastModified=format_instant(stored.last_updated))
+        if prefer != "minimal" and not stored.deleted and outcome.status != 204:
+            entry["resource"] = stored
+    if outcome.resource is not None:
+        entry["resource"] = outcome.resource
+    return entry

@@ -1,0 +1,54 @@
+"""The running platform: settings, repository, resource types, operations and modules.
+
+Modules (mpi, terminology, ...) extend it through the `regional_hie.modules` entry point
+group: each exposes `register(platform)`, called once at start-up.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from typing import Any
+
+from fhir_server.definitions.structure import type_system
+from fhir_server.operations import meta, validate
+from fhir_server.operations.registry import OperationRegistry
+from fhir_server.search import index_rows
+from fhir_server.settings import Settings
+from fhir_server.storage.postgres import Repository
+from fhir_server.validation import validate_resource
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Platform:
+    """Everything a request handler needs, shared by all requests of one process."""
+
+    settings: Settings
+    repo: Repository
+    resource_types: frozenset[str]
+    operations: OperationRegistry = field(default_factory=OperationRegistry)
+    routers: list[Any] = field(default_factory=list)
+
+
+def _warm_up() -> None:
+    """Compile validators and extractors now, not on the first request."""
+    probe = {"resourceType": "Patient", "id": "warm-up", "name": [{"family": "x"}]}
+    validate_resource(probe, expected_type="Patient")
+    index_rows(probe)
+
+
+async def start_platform(settings: Settings, dsn: str) -> Platform:
+    """Connect to the database, compile the R4 definitions and register operations and modules."""
+    repo = await Repository.connect(dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    platform = Platform(settings, repo, type_system().resource_types)
+    platform.operations.register(validate.OPERATION)
+    for op in meta.OPERATIONS:
+        platform.operations.register(op)
+    _warm_up()
+    for ep in entry_points(group="regional_hie.modules"):
+        log.info("loading module %s", ep.name)
+        ep.load().register(platform)
+    return platform

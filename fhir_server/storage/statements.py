@@ -1,0 +1,84 @@
+"""SQL for writing a resource version, generated once from the index-table layout.
+
+A create or update is one round trip: the resource row, its history row and all of its
+search index rows are written by one statement of data-modifying CTEs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+# Index tables: columns after (rid, res_type, param), with their SQL array types.
+INDEX_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "idx_string": (("value", "text"),),
+    "idx_token": (("system", "text"), ("code", "text")),
+    "idx_reference": (("target_type", "text"), ("target_id", "text"), ("url", "text")),
+    "idx_date": (("lo", "timestamptz"), ("hi", "timestamptz")),
+    "idx_number": (("value", "numeric"),),
+    "idx_quantity": (("system", "text"), ("code", "text"), ("value", "numeric")),
+    "idx_uri": (("uri", "text"),),
+}
+# $1 res_type, $2 res_id, $3 version, $4 last_updated, $5 body, $6 method, $7 raw, $8 raw_type,
+# $9 rid (updates only); index arrays follow from FIRST_INDEX_ARG.
+FIRST_INDEX_ARG = 10
+
+
+def _index_ctes(rid_expr: str, source: str) -> list[str]:
+    ctes, arg = [], FIRST_INDEX_ARG
+    for table, columns in INDEX_COLUMNS.items():
+        arrays = [f"${arg}::text[]"] + [f"${arg + 1 + i}::{t}[]" for i, (_, t) in enumerate(columns)]
+        names = ", ".join(["param"] + [c for c, _ in columns])
+        ctes.append(
+            f"i_{table} AS (INSERT INTO {table} (rid, res_type, {names}) "
+            f"SELECT {rid_expr}, $1, u.* FROM {source}unnest({', '.join(arrays)}) u)"
+        )
+        arg += 1 + len(columns)
+    return ctes
+
+
+_HISTORY = (
+    "h AS (INSERT INTO resource_history "
+    "(rid, version, res_type, res_id, last_updated, method, body, raw, raw_type) "
+    "SELECT rid, $3, $1, $2, $4, $6, $5, $7, $8 FROM w)"
+)
+
+INSERT_NEW = (
+    "WITH w AS (INSERT INTO resource (res_type, res_id, version, last_updated, deleted, body) "
+    "VALUES ($1, $2, $3, $4, false, $5) ON CONFLICT (res_type, res_id) DO NOTHING RETURNING rid), "
+    + ", ".join([_HISTORY] + _index_ctes("w.rid", "w, "))
+    + " SELECT rid FROM w WHERE $9::bigint IS NULL"
+)
+
+_CLEAR = [f"d_{t} AS (DELETE FROM {t} WHERE rid = $9)" for t in INDEX_COLUMNS]
+
+UPDATE_EXISTING = (
+    "WITH w AS (UPDATE resource SET version = $3, last_updated = $4, deleted = ($5::bytea IS NULL), "
+    "body = $5 WHERE rid = $9 RETURNING rid), "
+    + ", ".join([_HISTORY] + _CLEAR + _index_ctes("$9", ""))
+    + " SELECT rid FROM w"
+)
+
+
+def index_args(rows: dict[str, list[tuple[Any, ...]]]) -> list[Sequence[Any]]:
+    """Turn index rows (res_type, param, values...) into the column arrays the statement takes."""
+    args: list[Sequence[Any]] = []
+    for table, columns in INDEX_COLUMNS.items():
+        table_rows = rows.get(table) or ()
+        width = 1 + len(columns)
+        if not table_rows:
+            args.extend([[]] * width)
+            continue
+        transposed = list(zip(*table_rows, strict=True))
+        args.extend(list(col) for col in transposed[1 : 1 + width])
+    return args
+
+REWRITE_CURRENT = (
+    "WITH w AS (UPDATE resource SET body = $5 WHERE rid = $9 AND res_type = $1 AND res_id = $2 "
+    "AND version = $3 RETURNING rid), "
+    "h AS (UPDATE resource_history SET body = $5, last_updated = $4, method = COALESCE($6, method), "
+    "raw = COALESCE($7, raw), raw_type = COALESCE($8, raw_type) WHERE rid = $9 AND version = $3), "
+    + ", ".join(_CLEAR + _index_ctes("$9", ""))
+    + " SELECT rid FROM w"
+)
+"""Change the body of the current version in place (meta operations make no new version)."""

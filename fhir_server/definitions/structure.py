@@ -32,6 +32,7 @@ class Element:
     choice_of: str | None = None
     backbone: TypeDef | None = None
     target_profiles: tuple[str, ...] = ()
+    required_binding: str | None = None
 
 
 @dataclass(slots=True)
@@ -121,6 +122,14 @@ def _build(sd: dict[str, Any]) -> tuple[TypeDef, dict[str, TypeDef]]:
     return root, by_path
 
 
+def _required_binding(el: dict[str, Any]) -> str | None:
+    """The ValueSet canonical of a required-strength binding, without its `|version`."""
+    binding = el.get("binding", {})
+    if binding.get("strength") != "required" or "valueSet" not in binding:
+        return None
+    return str(binding["valueSet"]).split("|", 1)[0]
+
+
 def _add_element(parent: TypeDef, el: dict[str, Any], name: str,
                  by_path: dict[str, TypeDef]) -> None:
     types = el.get("type", [])
@@ -133,15 +142,18 @@ def _add_element(parent: TypeDef, el: dict[str, Any], name: str,
             code = _type_code(t)
             json_name = stem + code[0].upper() + code[1:]
             names.append(json_name)
-            parent.elements[json_name] = Element(json_name, el["path"], code, 0, False, choice_of=stem,
-                                                 target_profiles=tuple(t.get("targetProfile", ())))
+            parent.elements[json_name] = Element(
+                json_name, el["path"], code, 0, False, choice_of=stem,
+                target_profiles=tuple(t.get("targetProfile", ())),
+                required_binding=_required_binding(el))
         parent.choices[stem] = tuple(names)
         if minimum > 0:
             parent.required += (stem,)
         return
     code = _type_code(types[0]) if types else "Element"
     element = Element(name, el["path"], code, minimum, is_array,
-                      target_profiles=tuple(p for t in types for p in t.get("targetProfile", ())))
+                      target_profiles=tuple(p for t in types for p in t.get("targetProfile", ())),
+                      required_binding=_required_binding(el))
     if code in BACKBONE:
         element.backbone = TypeDef(el["path"], "backbone")
         by_path[el["path"]] = element.backbone

@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from fhir_server.api.formats import JSON, render
-from fhir_server.api.routes import router
+from fhir_server.api.routing import router
+import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.errors import FhirError, Issue, operation_outcome
 from fhir_server.platform import start_platform
 from fhir_server.settings import Settings, get_settings

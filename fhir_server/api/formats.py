@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -96,20 +97,23 @@ def parse_resource(body: bytes, content_type: str | None, max_depth: int) -> dic
     return document
 
 
-def _materialize(node: Any) -> Any:
+def _swap_stored(node: Any, convert: Callable[[Stored], Any]) -> Any:
+    """Replace every Stored in a response tree (orjson would serialise the dataclass itself)."""
     if isinstance(node, Stored):
-        return node.resource()
+        return convert(node)
     if isinstance(node, dict):
-        return {k: _materialize(v) for k, v in node.items()}
+        return {k: _swap_stored(v, convert) for k, v in node.items()}
     if isinstance(node, list):
-        return [_materialize(v) for v in node]
+        return [_swap_stored(v, convert) for v in node]
     return node
 
 
-def _fragment(value: Any) -> Any:
-    if isinstance(value, Stored) and value.body is not None:
-        return orjson.Fragment(value.body)
-    raise TypeError(f"cannot serialise {type(value).__name__}")
+def _parsed(stored: Stored) -> Any:
+    return stored.resource()
+
+
+def _fragment(stored: Stored) -> Any:
+    return orjson.Fragment(stored.body)
 
 
 def render(request: Request, content: Any, status: int = 200,
@@ -120,11 +124,11 @@ def render(request: Request, content: Any, status: int = 200,
     if content is None:
         return Response(status_code=status, headers=headers)
     if fmt == XML:
-        body = resource_to_xml(_materialize(content), pretty=pretty)
+        body = resource_to_xml(_swap_stored(content, _parsed), pretty=pretty)
     elif pretty:
-        body = orjson.dumps(_materialize(content), option=orjson.OPT_INDENT_2)
+        body = orjson.dumps(_swap_stored(content, _parsed), option=orjson.OPT_INDENT_2)
     elif isinstance(content, Stored) and content.body is not None:
         body = content.body
     else:
-        body = orjson.dumps(content, default=_fragment)
+        body = orjson.dumps(_swap_stored(content, _fragment))
     return Response(body, status, headers, media_type=f"{fmt}; charset=utf-8")

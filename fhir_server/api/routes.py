@@ -58,6 +58,7 @@ async def metadata(request: Request) -> Response:
     return render(request, capability_statement(_platform(request), base_url(request), SERVED))
 
 
+@fhir_route("POST", "/", served=[], body=True)
 @fhir_route("POST", "", served=[("system", "transaction"), ("system", "batch")], body=True)
 async def bundle_route(request: Request) -> Response:
     platform = _platform(request)

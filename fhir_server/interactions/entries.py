@@ -49,7 +49,7 @@ class Outcome:
 
     status: int
     stored: Stored | None = None
-    resource: dict[str, Any] | None = None
+    resource: dict[str, Any] | Stored | None = None
 
 
 def _split_url(url: str, base: str) -> tuple[list[str], str | None]:
@@ -138,8 +138,8 @@ async def run_read(session: Session, e: Entry, base: str, settings: Any) -> Outc
                                     settings.max_page_size)
         return Outcome(200, resource=found)
     if e.version is not None:
-        return Outcome(200, await read.vread(session, e.res_type, e.res_id, e.version))
-    return Outcome(200, await read.read(session, e.res_type, e.res_id))
+        return Outcome(200, resource=await read.vread(session, e.res_type, e.res_id, e.version))
+    return Outcome(200, resource=await read.read(session, e.res_type, e.res_id))
 
 
 def error_outcome(error: FhirError) -> dict[str, Any]:

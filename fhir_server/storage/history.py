@@ -37,8 +37,8 @@ def _conditions(q: HistoryQuery) -> tuple[list[str], list[Any]]:
     if q.since:
         add("h.last_updated >= {}", q.since)
     if q.at:
-        # _at: versions current at some moment of [lo, hi) (http.html#history).
-        add("h.last_updated < {1} AND NOT EXISTS (SELECT 1 FROM resource_history n WHERE "
+        # _at: versions current at some moment of [lo, hi] (http.html#history).
+        add("h.last_updated <= {1} AND NOT EXISTS (SELECT 1 FROM resource_history n WHERE "
             "n.rid = h.rid AND n.version = h.version + 1 AND n.last_updated <= {0})", *q.at)
     if q.after:
         add("(h.last_updated, h.rid, h.version) < ({}, {}, {})", *q.after)

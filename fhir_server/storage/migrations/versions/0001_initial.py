@@ -78,9 +78,15 @@ DROP TABLE IF EXISTS idx_uri, idx_quantity, idx_number, idx_date, idx_reference,
 """
 
 
+def _each(script: str) -> None:
+    # asyncpg prepares what it runs, and a prepared statement holds one SQL command.
+    for statement in filter(str.strip, script.split(";")):
+        op.execute(statement)
+
+
 def upgrade() -> None:
-    op.execute(TABLES)
+    _each(TABLES)
 
 
 def downgrade() -> None:
-    op.execute(DROP)
+    _each(DROP)

@@ -50,8 +50,16 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
     if not get_settings().broker_url:
         console.print("[yellow]未配置 HIE_BROKER_URL：后台任务在进程内执行[/]")
     console.print(f"[green]FHIR 服务地址：http://{host}:{port}/fhir[/]")
-    uvicorn.run("fhir_server.api.asgi:app", host=host, port=port, workers=workers,
-                log_level="warning", access_log=False, loop="uvloop", http="httptools")
+    uvicorn.run(
+        "fhir_server.api.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 @app.command()
@@ -72,6 +80,7 @@ def reindex(resource_type: str = typer.Option(None, "--type", help="只重建该
     dsn = resolve_dsn()
     with Progress(console=console) as bar:
         task = bar.add_task("重建索引", total=None)
-        total = asyncio.run(reindex_all(dsn, resource_type,
-                                        lambda n: bar.update(task, completed=n)))
+        total = asyncio.run(
+            reindex_all(dsn, resource_type, lambda n: bar.update(task, completed=n))
+        )
     console.print(f"[green]已重建 {total} 个资源的索引[/]")

@@ -16,8 +16,11 @@ class Issue:
     expression: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"severity": self.severity, "code": self.code,
-                               "diagnostics": self.diagnostics}
+        out: dict[str, Any] = {
+            "severity": self.severity,
+            "code": self.code,
+            "diagnostics": self.diagnostics,
+        }
         if self.expression:
             out["expression"] = [self.expression]
         return out
@@ -26,7 +29,9 @@ class Issue:
 class FhirError(Exception):
     """A failure with an HTTP status and the issues to report in an OperationOutcome."""
 
-    def __init__(self, status: int, issues: list[Issue] | Issue, headers: dict[str, str] | None = None):
+    def __init__(
+        self, status: int, issues: list[Issue] | Issue, headers: dict[str, str] | None = None
+    ):
         self.status = status
         self.issues = issues if isinstance(issues, list) else [issues]
         self.headers = headers or {}
@@ -41,7 +46,9 @@ def operation_outcome(issues: list[Issue]) -> dict[str, Any]:
     return {"resourceType": "OperationOutcome", "issue": [i.to_json() for i in issues]}
 
 
-def bad_request(diagnostics: str, code: str = "invalid", expression: str | None = None) -> FhirError:
+def bad_request(
+    diagnostics: str, code: str = "invalid", expression: str | None = None
+) -> FhirError:
     """400: the request itself is malformed."""
     return FhirError(400, Issue(code, diagnostics, expression=expression))
 

@@ -42,7 +42,9 @@ def _warm_up() -> None:
 
 async def start_platform(settings: Settings, dsn: str) -> Platform:
     """Connect to the database, compile the R4 definitions and register operations and modules."""
-    repo = await Repository.connect(dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max)
+    repo = await Repository.connect(
+        dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
+    )
     platform = Platform(settings, repo, type_system().resource_types)
     platform.operations.register(validate.OPERATION)
     for op in meta.OPERATIONS:

@@ -1,4 +1,4 @@
-"""Platform settings: one pydantic-settings class, every variable documented in docs/configuration.md."""
+"""Platform settings: one pydantic-settings class; docs/configuration.md lists every variable."""
 
 from __future__ import annotations
 

@@ -39,12 +39,31 @@ def redis_url() -> Iterator[str]:
 
 def _serve(dsn: str, broker: str) -> tuple[subprocess.Popen[bytes], str]:
     port = services.free_port()
-    env = {**os.environ, "HIE_DATABASE_URL": dsn, "HIE_BROKER_URL": broker,
-           "HIE_MAX_BODY_BYTES": str(2 * 1024 * 1024)}
+    env = {
+        **os.environ,
+        "HIE_DATABASE_URL": dsn,
+        "HIE_BROKER_URL": broker,
+        "HIE_MAX_BODY_BYTES": str(2 * 1024 * 1024),
+    }
     log = open(Path(services.tempfile.gettempdir()) / f"hie-server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "fhir_server.api.asgi:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"], env=env, cwd=ROOT, stdout=log, stderr=log)
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "fhir_server.api.asgi:app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=log,
+    )
     base = f"http://127.0.0.1:{port}/fhir"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -71,6 +90,7 @@ def fhir_base(postgres: str, redis_url: str) -> Iterator[str]:
 @pytest.fixture()
 def client(fhir_base: str) -> Iterator[httpx.Client]:
     """An HTTP client on the FHIR base, speaking FHIR JSON."""
-    with httpx.Client(base_url=fhir_base, timeout=30,
-                      headers={"Accept": "application/fhir+json"}) as c:
+    with httpx.Client(
+        base_url=fhir_base, timeout=30, headers={"Accept": "application/fhir+json"}
+    ) as c:
         yield c

@@ -56,19 +56,48 @@ def start_postgres(settings: dict[str, str] | None = None) -> Service:
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")
     data, port = folder / "data", free_port()
-    subprocess.run(_as_postgres([_pg_bin("initdb"), "-D", str(data), "-U", "postgres",
-                                 "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]),
-                   check=True, capture_output=True)
-    options = {"port": str(port), "listen_addresses": "'127.0.0.1'", "max_connections": "300",
-               "shared_buffers": "512MB", "unix_socket_directories": f"'{folder}'",
-               **(settings or {})}
+    subprocess.run(
+        _as_postgres(
+            [
+                _pg_bin("initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
+    options = {
+        "port": str(port),
+        "listen_addresses": "'127.0.0.1'",
+        "max_connections": "300",
+        "shared_buffers": "512MB",
+        "unix_socket_directories": f"'{folder}'",
+        **(settings or {}),
+    }
     with open(data / "postgresql.auto.conf", "a") as conf:
         conf.writelines(f"{k} = {v}\n" for k, v in options.items())
-    process = subprocess.Popen(_as_postgres([_pg_bin("postgres"), "-D", str(data)]),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        _as_postgres([_pg_bin("postgres"), "-D", str(data)]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    _wait(lambda: subprocess.run([_pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
-                                 capture_output=True).returncode == 0, "PostgreSQL")
+    _wait(
+        lambda: (
+            subprocess.run(
+                [_pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
+            ).returncode
+            == 0
+        ),
+        "PostgreSQL",
+    )
     return Service(url, folder, process)
 
 
@@ -76,9 +105,23 @@ def start_redis() -> Service:
     """Start redis-server on a free port with no persistence."""
     folder = Path(tempfile.mkdtemp(prefix="hie-redis-"))
     port = free_port()
-    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1",
-                                "--save", "", "--appendonly", "no", "--dir", str(folder)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(folder),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait(lambda: _answers(port), "Redis")
     return Service(f"redis://127.0.0.1:{port}/0", folder, process)
 

@@ -12,9 +12,9 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.api.formats import JSON, render
 from fhir_server.api.routing import router
-import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.errors import FhirError, Issue, operation_outcome
 from fhir_server.platform import start_platform
 from fhir_server.settings import Settings, get_settings
@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 HTTP_CODES = {404: "not-found", 405: "not-supported", 406: "not-supported", 415: "not-supported"}
 
 
-def _outcome(request: Request, status: int, issues: list[Issue],
-             headers: dict[str, str] | None = None) -> Response:
+def _outcome(
+    request: Request, status: int, issues: list[Issue], headers: dict[str, str] | None = None
+) -> Response:
     try:
         return render(request, operation_outcome(issues), status, headers)
     except FhirError:  # the client's Accept is unusable: answer in JSON anyway
@@ -64,8 +65,13 @@ def create_app(settings: Settings | None = None, dsn: str | None = None) -> Fast
         yield
         await platform.repo.close()
 
-    app = FastAPI(title="regional-hie FHIR R4 server", version="0.1.0", lifespan=lifespan,
-                  docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(
+        title="regional-hie FHIR R4 server",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
     app.include_router(router)
     app.add_exception_handler(FhirError, _fhir_error)
     app.add_exception_handler(HTTPException, _http_error)

@@ -39,7 +39,11 @@ def wanted_format(request: Request) -> str:
     for kind in kinds:
         if kind in XML_TYPES:
             return XML
-        if kind in JSON_TYPES or kind in ("*/*", "application/*", "") or kind.startswith("text/html"):
+        if (
+            kind in JSON_TYPES
+            or kind in ("*/*", "application/*", "")
+            or kind.startswith("text/html")
+        ):
             return JSON
     raise FhirError(406, Issue("not-supported", f"cannot produce any of: {accept}"))
 
@@ -113,11 +117,16 @@ def _parsed(stored: Stored) -> Any:
 
 
 def _fragment(stored: Stored) -> Any:
-    return orjson.Fragment(stored.body)
+    return orjson.Fragment(stored.body or b"null")
 
 
-def render(request: Request, content: Any, status: int = 200,
-           headers: dict[str, str] | None = None, fmt: str | None = None) -> Response:
+def render(
+    request: Request,
+    content: Any,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+    fmt: str | None = None,
+) -> Response:
     """A response in the negotiated format; `content` may be a dict, a Stored or None."""
     fmt = fmt or wanted_format(request)
     pretty = request.query_params.get("_pretty") == "true"

@@ -22,7 +22,11 @@ def prefer_return(request: Request, default: str = "representation") -> str:
     """`Prefer: return=...`: minimal, representation or OperationOutcome."""
     for part in request.headers.get("prefer", "").split(";"):
         key, _, value = part.strip().partition("=")
-        if key.strip() == "return" and value.strip() in ("minimal", "representation", "OperationOutcome"):
+        if key.strip() == "return" and value.strip() in (
+            "minimal",
+            "representation",
+            "OperationOutcome",
+        ):
             return value.strip()
     return default
 
@@ -37,14 +41,18 @@ def write_response(request: Request, result: WriteResult) -> Response:
     stored = result.stored
     headers = version_headers(stored)
     headers["Location" if result.status == 201 else "Content-Location"] = (
-        f"{base_url(request)}/{stored.location}")
+        f"{base_url(request)}/{stored.location}"
+    )
     prefer = prefer_return(request)
     if prefer == "minimal":
         return render(request, None, result.status, headers)
     if prefer == "OperationOutcome":
         verb = "created" if result.status == 201 else "stored"
-        issue = Issue("informational", f"{stored.res_type}/{stored.res_id} {verb} as version "
-                      f"{stored.version}", severity="information")
+        issue = Issue(
+            "informational",
+            f"{stored.res_type}/{stored.res_id} {verb} as version {stored.version}",
+            severity="information",
+        )
         return render(request, operation_outcome([issue]), result.status, headers)
     return render(request, stored, result.status, headers)
 

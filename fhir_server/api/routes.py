@@ -7,8 +7,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from fhir_server.api.operations import invoke
 from fhir_server.api.formats import parse_document, parse_resource, read_body, render
+from fhir_server.api.operations import invoke
 from fhir_server.api.responses import (
     base_url,
     not_modified,
@@ -48,8 +48,9 @@ def _deleted(request: Request, stored: Any) -> Response:
     headers = {"ETag": stored.etag}
     if prefer_return(request, "minimal") == "OperationOutcome":
         issue = Issue("informational", "deleted", severity="information")
-        return render(request, {"resourceType": "OperationOutcome", "issue": [issue.to_json()]},
-                      200, headers)
+        return render(
+            request, {"resourceType": "OperationOutcome", "issue": [issue.to_json()]}, 200, headers
+        )
     return Response(status_code=204, headers=headers)
 
 
@@ -63,9 +64,14 @@ async def metadata(request: Request) -> Response:
 async def bundle_route(request: Request) -> Response:
     platform = _platform(request)
     document, _ = await _body(request)
-    result = await process_bundle(platform.repo, base_url(request), document,
-                                  prefer_return(request, "minimal"), platform.resource_types,
-                                  platform.settings)
+    result = await process_bundle(
+        platform.repo,
+        base_url(request),
+        document,
+        prefer_return(request, "minimal"),
+        platform.resource_types,
+        platform.settings,
+    )
     return render(request, result)
 
 
@@ -77,10 +83,17 @@ async def system_history(request: Request) -> Response:
 async def _history(request: Request, res_type: str | None, res_id: str | None) -> Response:
     platform = _platform(request)
     params = dict(request.query_params)
-    query = history.build_query(params, platform.settings.max_page_size,
-                                platform.settings.default_page_size, res_type, res_id)
+    query = history.build_query(
+        params,
+        platform.settings.max_page_size,
+        platform.settings.default_page_size,
+        res_type,
+        res_id,
+    )
     path = "/".join(p for p in (res_type, res_id, "_history") if p)
-    return render(request, await history.history(platform.repo, base_url(request), path, params, query))
+    return render(
+        request, await history.history(platform.repo, base_url(request), path, params, query)
+    )
 
 
 @fhir_route("GET", "/{res_type}/_history", served=[("type", "history-type")])
@@ -105,8 +118,14 @@ async def vread_route(request: Request, res_type: str, res_id: str, vid: str) ->
 async def _search(request: Request, res_type: str, pairs: list[tuple[str, str]]) -> Response:
     platform = _platform(request)
     _known(platform, res_type)
-    found = await search.search(platform.repo, base_url(request), res_type, pairs,
-                                platform.settings.default_page_size, platform.settings.max_page_size)
+    found = await search.search(
+        platform.repo,
+        base_url(request),
+        res_type,
+        pairs,
+        platform.settings.default_page_size,
+        platform.settings.max_page_size,
+    )
     return render(request, found)
 
 
@@ -132,8 +151,9 @@ async def create_route(request: Request, res_type: str) -> Response:
     _known(platform, res_type)
     resource, received = await _body(request)
     async with platform.repo.transaction() as session:
-        result = await create.create(session, res_type, resource, received,
-                                     request.headers.get("if-none-exist"))
+        result = await create.create(
+            session, res_type, resource, received, request.headers.get("if-none-exist")
+        )
     return write_response(request, result)
 
 
@@ -143,8 +163,14 @@ async def conditional_update_route(request: Request, res_type: str) -> Response:
     _known(platform, res_type)
     resource, received = await _body(request)
     async with platform.repo.transaction() as session:
-        result = await update.conditional_update(session, res_type, request.url.query, resource,
-                                                 received, request.headers.get("if-match"))
+        result = await update.conditional_update(
+            session,
+            res_type,
+            request.url.query,
+            resource,
+            received,
+            request.headers.get("if-match"),
+        )
     return write_response(request, result)
 
 
@@ -172,10 +198,13 @@ async def _patch(request: Request, res_type: str, res_id: str | None) -> Respons
     received, if_match = Received(raw, content_type), request.headers.get("if-match")
     async with platform.repo.transaction() as session:
         if res_id is None:
-            result = await patch.conditional_patch(session, res_type, request.url.query, document,
-                                                   media, received, if_match)
+            result = await patch.conditional_patch(
+                session, res_type, request.url.query, document, media, received, if_match
+            )
         else:
-            result = await patch.patch(session, res_type, res_id, document, media, received, if_match)
+            result = await patch.patch(
+                session, res_type, res_id, document, media, received, if_match
+            )
     return write_response(request, result)
 
 
@@ -204,9 +233,15 @@ async def update_route(request: Request, res_type: str, res_id: str) -> Response
     _known(platform, res_type)
     resource, received = await _body(request)
     async with platform.repo.transaction() as session:
-        result = await update.update(session, res_type, res_id, resource, received,
-                                     request.headers.get("if-match"),
-                                     request.headers.get("if-none-match"))
+        result = await update.update(
+            session,
+            res_type,
+            res_id,
+            resource,
+            received,
+            request.headers.get("if-match"),
+            request.headers.get("if-none-match"),
+        )
     return write_response(request, result)
 
 
@@ -230,7 +265,9 @@ async def instance_operation_get(request: Request, res_type: str, res_id: str, o
 
 
 @fhir_route("POST", "/{res_type}/{res_id}/{op}", served=[], body=True)
-async def instance_operation_post(request: Request, res_type: str, res_id: str, op: str) -> Response:
+async def instance_operation_post(
+    request: Request, res_type: str, res_id: str, op: str
+) -> Response:
     return await _instance_operation(request, res_type, res_id, op)
 
 
@@ -240,6 +277,7 @@ async def _instance_operation(request: Request, res_type: str, res_id: str, op: 
     return await _operation(request, op[1:], "instance", res_type, res_id)
 
 
-async def _operation(request: Request, name: str, level: str, res_type: str | None,
-                     res_id: str | None) -> Response:
+async def _operation(
+    request: Request, name: str, level: str, res_type: str | None, res_id: str | None
+) -> Response:
     return await invoke(request, _platform(request), name, level, res_type, res_id)

@@ -21,15 +21,22 @@ async def _batch_entry(repo: Repository, e: Entry, base: str, settings: Any) -> 
         return err
 
 
-async def process_bundle(repo: Repository, base: str, body: dict[str, Any], prefer: str,
-                         types: frozenset[str], settings: Any) -> dict[str, Any]:
+async def process_bundle(
+    repo: Repository,
+    base: str,
+    body: dict[str, Any],
+    prefer: str,
+    types: frozenset[str],
+    settings: Any,
+) -> dict[str, Any]:
     """Run a transaction or batch Bundle and return its response Bundle."""
     if body.get("resourceType") != "Bundle":
         raise bad_request("POST to the base needs a Bundle of type transaction or batch")
     kind = body.get("type")
     if kind not in ("transaction", "batch"):
-        raise bad_request(f"Bundle.type must be transaction or batch, not {kind!r}",
-                          expression="Bundle.type")
+        raise bad_request(
+            f"Bundle.type must be transaction or batch, not {kind!r}", expression="Bundle.type"
+        )
     entries = parse_bundle(body, kind, base, types, settings.max_bundle_entries)
     results: dict[int, Outcome | FhirError] = {}
     if kind == "transaction":

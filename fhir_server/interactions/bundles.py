@@ -9,14 +9,24 @@ from typing import Any
 
 from fhir_server.storage.models import Stored, format_instant
 
-METHOD_STATUS = {"POST": "201 Created", "PUT": "200 OK", "PATCH": "200 OK", "DELETE": "204 No Content"}
+METHOD_STATUS = {
+    "POST": "201 Created",
+    "PUT": "200 OK",
+    "PATCH": "200 OK",
+    "DELETE": "204 No Content",
+}
 
 
-def bundle(kind: str, entries: list[dict[str, Any]], links: list[tuple[str, str]],
-           total: int | None = None) -> dict[str, Any]:
+def bundle(
+    kind: str, entries: list[dict[str, Any]], links: list[tuple[str, str]], total: int | None = None
+) -> dict[str, Any]:
     """A Bundle of the given type with its links and entries."""
-    out: dict[str, Any] = {"resourceType": "Bundle", "id": str(uuid.uuid4()),
-                           "meta": {"lastUpdated": format_instant(datetime.now(UTC))}, "type": kind}
+    out: dict[str, Any] = {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid4()),
+        "meta": {"lastUpdated": format_instant(datetime.now(UTC))},
+        "type": kind,
+    }
     if total is not None:
         out["total"] = total
     if links:
@@ -42,6 +52,9 @@ def history_entry(base: str, stored: Stored) -> dict[str, Any]:
     if not stored.deleted:
         entry["resource"] = stored
     entry["request"] = {"method": method, "url": url}
-    entry["response"] = {"status": METHOD_STATUS.get(method, "200 OK"), "etag": stored.etag,
-                         "lastModified": format_instant(stored.last_updated)}
+    entry["response"] = {
+        "status": METHOD_STATUS.get(method, "200 OK"),
+        "etag": stored.etag,
+        "lastModified": format_instant(stored.last_updated),
+    }
     return entry

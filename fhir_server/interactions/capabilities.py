@@ -11,16 +11,29 @@ from typing import Any
 
 from fhir_server.search.registry import registry
 
-TYPE_LEVEL = ("read", "vread", "update", "patch", "delete", "history-instance", "history-type",
-              "create", "search-type")
+TYPE_LEVEL = (
+    "read",
+    "vread",
+    "update",
+    "patch",
+    "delete",
+    "history-instance",
+    "history-type",
+    "create",
+    "search-type",
+)
 
 
-def _resource(name: str, interactions: set[str], platform: Any,
-              conditional: set[str]) -> dict[str, Any]:
+def _resource(
+    name: str, interactions: set[str], platform: Any, conditional: set[str]
+) -> dict[str, Any]:
     params = registry().params(name)
-    ops = [op for op in platform.operations.operations.values()
-           if ("type" in op.levels or "instance" in op.levels)
-           and (op.types is None or name in op.types)]
+    ops = [
+        op
+        for op in platform.operations.operations.values()
+        if ("type" in op.levels or "instance" in op.levels)
+        and (op.types is None or name in op.types)
+    ]
     return {
         "type": name,
         "profile": f"http://hl7.org/fhir/StructureDefinition/{name}",
@@ -32,8 +45,10 @@ def _resource(name: str, interactions: set[str], platform: Any,
         "conditionalRead": "full-support",
         "conditionalUpdate": "conditional-update" in conditional,
         "conditionalDelete": "single" if "conditional-delete" in conditional else "not-supported",
-        "searchParam": [{"name": p.code, "definition": p.url, "type": p.type}
-                        for p in sorted(params.values(), key=lambda p: p.code)],
+        "searchParam": [
+            {"name": p.code, "definition": p.url, "type": p.type}
+            for p in sorted(params.values(), key=lambda p: p.code)
+        ],
         "operation": [{"name": op.name, "definition": op.definition["url"]} for op in ops],
     }
 
@@ -48,18 +63,26 @@ def capability_statement(platform: Any, base: str, served: set[tuple[str, str]])
     system_ops = [op for op in platform.operations.operations.values() if "system" in op.levels]
     rest = {
         "mode": "server",
-        "resource": [_resource(t, instance_and_type, platform, conditional)
-                     for t in sorted(platform.resource_types)],
-        "interaction": [{"code": c} for c in ("transaction", "batch", "search-system",
-                                               "history-system") if c in by_level.get("system", set())],
+        "resource": [
+            _resource(t, instance_and_type, platform, conditional)
+            for t in sorted(platform.resource_types)
+        ],
+        "interaction": [
+            {"code": c}
+            for c in ("transaction", "batch", "search-system", "history-system")
+            if c in by_level.get("system", set())
+        ],
         "operation": [{"name": op.name, "definition": op.definition["url"]} for op in system_ops],
     }
     return {
-        "resourceType": "CapabilityStatement", "status": "active",
-        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), "kind": "instance",
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "kind": "instance",
         "software": {"name": "regional-hie", "version": "0.1.0"},
         "implementation": {"description": "regional-hie FHIR R4 server", "url": base},
-        "fhirVersion": "4.0.1", "format": ["json", "xml"],
+        "fhirVersion": "4.0.1",
+        "format": ["json", "xml"],
         "patchFormat": ["application/json-patch+json", "application/fhir+json"],
         "rest": [rest],
     }

@@ -9,8 +9,21 @@ from fhir_server.search import compile_query
 from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
 
-RESULT_PARAMS = frozenset({"_count", "_sort", "_include", "_revinclude", "_summary", "_elements",
-                           "_total", "_contained", "_containedType", "_format", "_pretty"})
+RESULT_PARAMS = frozenset(
+    {
+        "_count",
+        "_sort",
+        "_include",
+        "_revinclude",
+        "_summary",
+        "_elements",
+        "_total",
+        "_contained",
+        "_containedType",
+        "_format",
+        "_pretty",
+    }
+)
 
 
 def parse_criteria(query: str) -> list[tuple[str, str]]:
@@ -27,17 +40,22 @@ def criteria_key(pairs: list[tuple[str, str]]) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(pairs))
 
 
-async def matching(reader: Reader, res_type: str, pairs: list[tuple[str, str]],
-                   limit: int = 2) -> list[Stored]:
+async def matching(
+    reader: Reader, res_type: str, pairs: list[tuple[str, str]], limit: int = 2
+) -> list[Stored]:
     """Up to limit current resources of res_type matching the criteria."""
     query = compile_query(res_type, pairs)
     where, args = query.where_sql("r", 2)
     return await reader.find(res_type, where, args, limit)
 
 
-async def match_at_most_one(reader: Reader, res_type: str, pairs: list[tuple[str, str]]) -> Stored | None:
+async def match_at_most_one(
+    reader: Reader, res_type: str, pairs: list[tuple[str, str]]
+) -> Stored | None:
     """The single match of the criteria, None for no match; 412 when several match."""
     found = await matching(reader, res_type, pairs)
     if len(found) > 1:
-        raise precondition_failed(f"criteria '{criteria_key(pairs)}' match more than one {res_type}")
+        raise precondition_failed(
+            f"criteria '{criteria_key(pairs)}' match more than one {res_type}"
+        )
     return found[0] if found else None

@@ -9,9 +9,14 @@ from fhir_server.interactions.writing import Received, WriteResult, check, new_i
 from fhir_server.storage.postgres import Session
 
 
-async def create(session: Session, res_type: str, resource: dict[str, Any],
-                 received: Received | None = None, if_none_exist: str | None = None,
-                 res_id: str | None = None) -> WriteResult:
+async def create(
+    session: Session,
+    res_type: str,
+    resource: dict[str, Any],
+    received: Received | None = None,
+    if_none_exist: str | None = None,
+    res_id: str | None = None,
+) -> WriteResult:
     """Create a resource with a server id (any id in the body is ignored, per the spec).
 
     With If-None-Exist, the criteria's key row is locked first so that concurrent creates

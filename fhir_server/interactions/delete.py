@@ -10,8 +10,9 @@ from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Session
 
 
-async def delete(session: Session, res_type: str, res_id: str,
-                 if_match: str | None = None) -> Stored | None:
+async def delete(
+    session: Session, res_type: str, res_id: str, if_match: str | None = None
+) -> Stored | None:
     """Record a deletion; None when there was nothing live to delete (still a success)."""
     current = await session.current(res_type, res_id, lock=True)
     require_version(current, if_match)

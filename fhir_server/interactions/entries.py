@@ -54,7 +54,7 @@ class Outcome:
 
 def _split_url(url: str, base: str) -> tuple[list[str], str | None]:
     if url.startswith(base + "/"):
-        url = url[len(base) + 1:]
+        url = url[len(base) + 1 :]
     path, _, query = url.partition("?")
     parts = [p for p in path.split("/") if p]
     return parts, (query if "?" in url else None)
@@ -71,15 +71,24 @@ def parse_entry(index: int, raw: Any, base: str, types: frozenset[str]) -> Entry
         raise bad_request(f"{where}.request.method {method!r} is not allowed")
     parts, query = _split_url(request["url"], base)
     if not parts or parts[0] not in types:
-        if not (method == "GET" and parts[:1] == ["_history"]):
-            raise bad_request(f"{where}.request.url {request['url']!r} names no resource type")
+        raise bad_request(f"{where}.request.url {request['url']!r} names no resource type")
     resource = raw.get("resource")
     if method in ("POST", "PUT") and not isinstance(resource, dict):
         raise bad_request(f"{where}.resource is required for {method}")
-    return Entry(index, method, parts[0] if parts else None, parts[1] if len(parts) > 1 else None,
-                 parts[3] if len(parts) > 3 and parts[2] == "_history" else None, query, resource,
-                 raw.get("fullUrl"), request.get("ifMatch"), request.get("ifNoneExist"),
-                 request.get("ifNoneMatch"), parts[2:] if len(parts) > 2 and parts[2] != "_history" else [])
+    return Entry(
+        index,
+        method,
+        parts[0] if parts else None,
+        parts[1] if len(parts) > 1 else None,
+        parts[3] if len(parts) > 3 and parts[2] == "_history" else None,
+        query,
+        resource,
+        raw.get("fullUrl"),
+        request.get("ifMatch"),
+        request.get("ifNoneExist"),
+        request.get("ifNoneMatch"),
+        parts[2:] if len(parts) > 2 and parts[2] != "_history" else [],
+    )
 
 
 def _written(result: WriteResult) -> Outcome:
@@ -93,15 +102,24 @@ async def run_write(session: Session, e: Entry) -> Outcome:
         return Outcome(200, e.existing)
     if e.method == "POST":
         assert e.resource is not None
-        return _written(await create.create(session, e.res_type, e.resource, None, e.if_none_exist,
-                                            res_id=e.res_id))
+        return _written(
+            await create.create(
+                session, e.res_type, e.resource, None, e.if_none_exist, res_id=e.res_id
+            )
+        )
     if e.method == "PUT":
         assert e.resource is not None
         if e.conditional:
-            return _written(await update.conditional_update(session, e.res_type, e.query or "",
-                                                            e.resource, None, e.if_match))
-        return _written(await update.update(session, e.res_type, e.res_id or "", e.resource, None,
-                                            e.if_match, e.if_none_match))
+            return _written(
+                await update.conditional_update(
+                    session, e.res_type, e.query or "", e.resource, None, e.if_match
+                )
+            )
+        return _written(
+            await update.update(
+                session, e.res_type, e.res_id or "", e.resource, None, e.if_match, e.if_none_match
+            )
+        )
     if e.method == "PATCH":
         return await _patch(session, e)
     if e.conditional:
@@ -120,12 +138,18 @@ async def _patch(session: Session, e: Entry) -> Outcome:
         try:
             document = orjson.loads(base64.b64decode(document.get("data", ""), validate=True))
         except (binascii.Error, orjson.JSONDecodeError) as exc:
-            raise bad_request(f"Bundle.entry[{e.index}]: the Binary patch is not base64 JSON") from exc
+            raise bad_request(
+                f"Bundle.entry[{e.index}]: the Binary patch is not base64 JSON"
+            ) from exc
     if e.conditional:
-        return _written(await patch.conditional_patch(session, e.res_type, e.query or "", document,
-                                                      media, None, e.if_match))
-    return _written(await patch.patch(session, e.res_type, e.res_id or "", document, media, None,
-                                      e.if_match))
+        return _written(
+            await patch.conditional_patch(
+                session, e.res_type, e.query or "", document, media, None, e.if_match
+            )
+        )
+    return _written(
+        await patch.patch(session, e.res_type, e.res_id or "", document, media, None, e.if_match)
+    )
 
 
 async def run_read(session: Session, e: Entry, base: str, settings: Any) -> Outcome:
@@ -134,8 +158,9 @@ async def run_read(session: Session, e: Entry, base: str, settings: Any) -> Outc
     if e.res_type is None or (e.res_id == "_history") or "_history" in e.extra:
         raise bad_request(f"Bundle.entry[{e.index}]: history inside a Bundle is not supported")
     if e.res_id is None:
-        found = await search.search(session, base, e.res_type, pairs, settings.default_page_size,
-                                    settings.max_page_size)
+        found = await search.search(
+            session, base, e.res_type, pairs, settings.default_page_size, settings.max_page_size
+        )
         return Outcome(200, resource=found)
     if e.version is not None:
         return Outcome(200, resource=await read.vread(session, e.res_type, e.res_id, e.version))
@@ -145,4 +170,3 @@ async def run_read(session: Session, e: Entry, base: str, settings: Any) -> Outc
 def error_outcome(error: FhirError) -> dict[str, Any]:
     """The response of a failed batch entry."""
     return {"status": str(error.status), "outcome": error.outcome()}
-

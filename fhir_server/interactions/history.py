@@ -16,8 +16,9 @@ from fhir_server.search.params.date import parse_range
 from fhir_server.storage.history import HistoryQuery, count_history, list_history
 from fhir_server.storage.postgres import Reader
 
-KNOWN = frozenset({"_since", "_at", "_count", "_cursor", "_format", "_pretty", "_summary",
-                   "_elements", "_total"})
+KNOWN = frozenset(
+    {"_since", "_at", "_count", "_cursor", "_format", "_pretty", "_summary", "_elements", "_total"}
+)
 
 
 def _cursor_decode(token: str) -> tuple[datetime, tuple[datetime, int, int]]:
@@ -40,8 +41,13 @@ def _instant(params: dict[str, str], name: str) -> tuple[datetime, datetime]:
     return found
 
 
-def build_query(params: dict[str, str], max_count: int, default_count: int,
-                res_type: str | None, res_id: str | None) -> HistoryQuery:
+def build_query(
+    params: dict[str, str],
+    max_count: int,
+    default_count: int,
+    res_type: str | None,
+    res_id: str | None,
+) -> HistoryQuery:
     """Parse `_since`, `_at`, `_count` and the paging cursor; 400 for anything malformed."""
     unknown = set(params) - KNOWN
     if unknown:
@@ -55,8 +61,9 @@ def build_query(params: dict[str, str], max_count: int, default_count: int,
     return HistoryQuery(ceiling, count, res_type, res_id, since, at, after)
 
 
-async def history(reader: Reader, base: str, path: str, params: dict[str, str],
-                  query: HistoryQuery) -> dict[str, Any]:
+async def history(
+    reader: Reader, base: str, path: str, params: dict[str, str], query: HistoryQuery
+) -> dict[str, Any]:
     """One page of a history Bundle with self and next links."""
     rows = await list_history(reader.conn, query)
     page, more = rows[: query.count], len(rows) > query.count

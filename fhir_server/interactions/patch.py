@@ -21,12 +21,21 @@ def apply(resource: dict[str, Any], document: Any, media_type: str) -> dict[str,
         return apply_json_patch(resource, document)
     if isinstance(document, dict) and document.get("resourceType") == "Parameters":
         return apply_fhirpath_patch(resource, document)
-    raise FhirError(415, Issue("not-supported",
-                               f"patch needs {JSON_PATCH} or a FHIRPath Patch Parameters resource"))
+    raise FhirError(
+        415,
+        Issue("not-supported", f"patch needs {JSON_PATCH} or a FHIRPath Patch Parameters resource"),
+    )
 
 
-async def patch(session: Session, res_type: str, res_id: str, document: Any, media_type: str,
-                received: Received | None = None, if_match: str | None = None) -> WriteResult:
+async def patch(
+    session: Session,
+    res_type: str,
+    res_id: str,
+    document: Any,
+    media_type: str,
+    received: Received | None = None,
+    if_match: str | None = None,
+) -> WriteResult:
     """Apply a patch to the current version and store the result as the next version."""
     current = await session.current(res_type, res_id, lock=True)
     if current is None:
@@ -38,9 +47,15 @@ async def patch(session: Session, res_type: str, res_id: str, document: Any, med
     return WriteResult(await store_next(session, current, patched, received, "PATCH"), 200)
 
 
-async def conditional_patch(session: Session, res_type: str, criteria: str, document: Any,
-                            media_type: str, received: Received | None = None,
-                            if_match: str | None = None) -> WriteResult:
+async def conditional_patch(
+    session: Session,
+    res_type: str,
+    criteria: str,
+    document: Any,
+    media_type: str,
+    received: Received | None = None,
+    if_match: str | None = None,
+) -> WriteResult:
     """Patch the single match of the criteria; 404 when nothing matches, 412 for several."""
     found = await match_at_most_one(session, res_type, parse_criteria(criteria))
     if found is None:

@@ -26,10 +26,16 @@ def require_version(current: Stored | None, if_match: str | None) -> None:
         raise precondition_failed(f"If-Match {if_match}: the resource does not exist")
     if current.version != expected:
         raise precondition_failed(
-            f"If-Match {if_match}: the current version is {current.version}, not {expected}")
+            f"If-Match {if_match}: the current version is {current.version}, not {expected}"
+        )
 
 
 def require_absent(current: Stored | None, if_none_match: str | None) -> None:
     """412 when `If-None-Match: *` is given and the resource already exists."""
-    if if_none_match and if_none_match.strip() == "*" and current is not None and not current.deleted:
+    if (
+        if_none_match
+        and if_none_match.strip() == "*"
+        and current is not None
+        and not current.deleted
+    ):
         raise precondition_failed("If-None-Match: * and the resource already exists")

@@ -12,8 +12,14 @@ from fhir_server.search import compile_query
 from fhir_server.storage.postgres import Reader
 
 
-async def search(reader: Reader, base: str, res_type: str, pairs: list[tuple[str, str]],
-                 default_count: int, max_count: int) -> dict[str, Any]:
+async def search(
+    reader: Reader,
+    base: str,
+    res_type: str,
+    pairs: list[tuple[str, str]],
+    default_count: int,
+    max_count: int,
+) -> dict[str, Any]:
     """One page of a searchset Bundle with self, first and next links."""
     cursor = [v for k, v in pairs if k == "_cursor"]
     criteria = [(k, v) for k, v in pairs if k != "_cursor"]
@@ -26,10 +32,14 @@ async def search(reader: Reader, base: str, res_type: str, pairs: list[tuple[str
     where, args = query.where_sql("r", 2)
     rows = await reader.find(res_type, where, args, count + 1, after)
     page = rows[:count]
-    links = [("self", f"{base}/{res_type}?{urlencode(pairs)}"),
-             ("first", f"{base}/{res_type}?{urlencode(criteria)}")]
+    links = [
+        ("self", f"{base}/{res_type}?{urlencode(pairs)}"),
+        ("first", f"{base}/{res_type}?{urlencode(criteria)}"),
+    ]
     if len(rows) > count and page:
-        links.append(("next", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', str(page[-1].rid))])}"))
+        links.append(
+            ("next", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', str(page[-1].rid))])}")
+        )
     total = None
     if result.get("_total") == "accurate":
         total = await reader.count(res_type, where, args)

@@ -34,8 +34,9 @@ from fhir_server.storage.postgres import Session
 ORDER = ("DELETE", "POST", "PUT", "PATCH", "GET", "HEAD")
 
 
-def parse_bundle(bundle: dict[str, Any], kind: str, base: str, types: frozenset[str],
-                 limit: int) -> list[Entry]:
+def parse_bundle(
+    bundle: dict[str, Any], kind: str, base: str, types: frozenset[str], limit: int
+) -> list[Entry]:
     """The entries of a transaction or batch Bundle, checked for size."""
     raw = bundle.get("entry", [])
     if not isinstance(raw, list):
@@ -61,7 +62,10 @@ async def _settle(session: Session, e: Entry) -> None:
         if len(found) > 1:
             raise precondition_failed(f"criteria {e.query!r} match more than one {e.res_type}")
         if found or e.method == "PUT":
-            e.res_id, e.query = (found[0].res_id if found else (e.resource or {}).get("id") or new_id()), None
+            e.res_id, e.query = (
+                (found[0].res_id if found else (e.resource or {}).get("id") or new_id()),
+                None,
+            )
             if e.resource is not None and e.method == "PUT":
                 e.resource = {**e.resource, "id": e.res_id}
 
@@ -107,8 +111,9 @@ def _identities(entries: list[Entry], base: str) -> dict[str, str]:
     return ids
 
 
-async def run_transaction(session: Session, entries: list[Entry], base: str,
-                          settings: Any) -> dict[int, Outcome]:
+async def run_transaction(
+    session: Session, entries: list[Entry], base: str, settings: Any
+) -> dict[int, Outcome]:
     """Run every entry of a transaction in one session; the first failure aborts them all."""
     for e in entries:
         await _guard(e, _settle(session, e))
@@ -116,8 +121,11 @@ async def run_transaction(session: Session, entries: list[Entry], base: str,
     outcomes: dict[int, Outcome] = {}
     for method in ORDER:
         for e in (x for x in entries if x.method == method):
-            runner = run_read(session, e, base, settings) if method in ("GET", "HEAD") \
+            runner = (
+                run_read(session, e, base, settings)
+                if method in ("GET", "HEAD")
                 else run_write(session, e)
+            )
             outcomes[e.index] = await _guard(e, runner)
     return outcomes
 
@@ -126,8 +134,10 @@ async def _guard(e: Entry, work: Any) -> Any:
     try:
         return await work
     except FhirError as err:
-        issues = [Issue(i.code, f"Bundle.entry[{e.index}]: {i.diagnostics}", i.severity,
-                        i.expression) for i in err.issues]
+        issues = [
+            Issue(i.code, f"Bundle.entry[{e.index}]: {i.diagnostics}", i.severity, i.expression)
+            for i in err.issues
+        ]
         raise FhirError(err.status, issues, err.headers) from err
 
 
@@ -139,8 +149,11 @@ def response_entry(outcome: Outcome | FhirError, prefer: str) -> dict[str, Any]:
     entry: dict[str, Any] = {"response": response}
     stored = outcome.stored
     if stored is not None:
-        response.update(location=stored.location, etag=stored.etag,
-                        lastModified=format_instant(stored.last_updated))
+        response.update(
+            location=stored.location,
+            etag=stored.etag,
+            lastModified=format_instant(stored.last_updated),
+        )
         if prefer != "minimal" and not stored.deleted and outcome.status != 204:
             entry["resource"] = stored
     if outcome.resource is not None:

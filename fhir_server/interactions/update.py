@@ -12,13 +12,21 @@ from fhir_server.interactions.writing import Received, WriteResult, check, store
 from fhir_server.storage.postgres import Session
 
 
-async def update(session: Session, res_type: str, res_id: str, resource: dict[str, Any],
-                 received: Received | None = None, if_match: str | None = None,
-                 if_none_match: str | None = None) -> WriteResult:
+async def update(
+    session: Session,
+    res_type: str,
+    res_id: str,
+    resource: dict[str, Any],
+    received: Received | None = None,
+    if_match: str | None = None,
+    if_none_match: str | None = None,
+) -> WriteResult:
     """Write the next version, or create with the client's id (201) when none exists."""
     if resource.get("id") != res_id:
-        raise bad_request(f"the body's id {resource.get('id')!r} must equal the URL's id {res_id!r}",
-                          expression=f"{res_type}.id")
+        raise bad_request(
+            f"the body's id {resource.get('id')!r} must equal the URL's id {res_id!r}",
+            expression=f"{res_type}.id",
+        )
     check(resource, res_type)
     for _ in range(2):
         current = await session.current(res_type, res_id, lock=True)
@@ -34,9 +42,14 @@ async def update(session: Session, res_type: str, res_id: str, resource: dict[st
     raise AssertionError("unreachable: the row exists after a lost insert race")
 
 
-async def conditional_update(session: Session, res_type: str, criteria: str,
-                             resource: dict[str, Any], received: Received | None = None,
-                             if_match: str | None = None) -> WriteResult:
+async def conditional_update(
+    session: Session,
+    res_type: str,
+    criteria: str,
+    resource: dict[str, Any],
+    received: Received | None = None,
+    if_match: str | None = None,
+) -> WriteResult:
     """Update the single match of the criteria, or create when nothing matches."""
     pairs = parse_criteria(criteria)
     await session.lock_criteria(res_type, criteria_key(pairs))
@@ -44,9 +57,12 @@ async def conditional_update(session: Session, res_type: str, criteria: str,
     body_id = resource.get("id")
     if found is not None:
         if body_id is not None and body_id != found.res_id:
-            raise bad_request(f"the body's id {body_id!r} is not the matched {res_type}/{found.res_id}")
-        return await update(session, res_type, found.res_id, {**resource, "id": found.res_id},
-                            received, if_match)
+            raise bad_request(
+                f"the body's id {body_id!r} is not the matched {res_type}/{found.res_id}"
+            )
+        return await update(
+            session, res_type, found.res_id, {**resource, "id": found.res_id}, received, if_match
+        )
     if body_id is not None:
         return await update(session, res_type, body_id, resource, received, if_match)
     return await create(session, res_type, resource, received)

@@ -57,20 +57,37 @@ def _encode(resource: dict[str, Any]) -> tuple[bytes, dict[str, list[tuple[Any, 
     return orjson.dumps(resource), index_rows(resource)
 
 
-async def store_new(session: Session, res_type: str, res_id: str, resource: dict[str, Any],
-                    received: Received | None, method: str, version: int = 1) -> Stored | None:
+async def store_new(
+    session: Session,
+    res_type: str,
+    res_id: str,
+    resource: dict[str, Any],
+    received: Received | None,
+    method: str,
+    version: int = 1,
+) -> Stored | None:
     """Store a resource without a current row; None when a concurrent writer created it first."""
     moment = datetime.now(UTC)
     body, rows = _encode(stamp(resource, res_id, version, moment))
     raw, raw_type = (received.body, received.content_type) if received else (None, None)
-    return await session.insert(res_type, res_id, version, moment, body, rows, method, raw, raw_type)
+    return await session.insert(
+        res_type, res_id, version, moment, body, rows, method, raw, raw_type
+    )
 
 
-async def store_next(session: Session, current: Stored, resource: dict[str, Any] | None,
-                     received: Received | None, method: str) -> Stored:
+async def store_next(
+    session: Session,
+    current: Stored,
+    resource: dict[str, Any] | None,
+    received: Received | None,
+    method: str,
+) -> Stored:
     """Store the next version of a locked resource; resource None records a deletion."""
     moment = datetime.now(UTC)
-    body, rows = (None, {}) if resource is None else _encode(
-        stamp(resource, current.res_id, current.version + 1, moment))
+    body, rows = (
+        (None, {})
+        if resource is None
+        else _encode(stamp(resource, current.res_id, current.version + 1, moment))
+    )
     raw, raw_type = (received.body, received.content_type) if received else (None, None)
     return await session.replace(current, moment, body, rows, method, raw, raw_type)

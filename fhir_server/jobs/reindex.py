@@ -19,12 +19,18 @@ from fhir_server.storage.statements import INDEX_COLUMNS
 BATCH = 500
 
 
-async def reindex_batch(conn: asyncpg.Connection, res_type: str | None, after: int,
-                        size: int = BATCH) -> tuple[int, int]:
+async def reindex_batch(
+    conn: asyncpg.Connection, res_type: str | None, after: int, size: int = BATCH
+) -> tuple[int, int]:
     """Reindex up to size current resources with rid > after; returns (count, last rid)."""
     scope = "AND res_type = $3" if res_type else ""
-    rows = await conn.fetch(f"SELECT rid, body FROM resource WHERE rid > $1 AND NOT deleted {scope} "
-                            f"ORDER BY rid LIMIT $2", after, size, *([res_type] if res_type else []))
+    rows = await conn.fetch(
+        f"SELECT rid, body FROM resource WHERE rid > $1 AND NOT deleted {scope} "
+        f"ORDER BY rid LIMIT $2",
+        after,
+        size,
+        *([res_type] if res_type else []),
+    )
     if not rows:
         return 0, after
     rids = [r["rid"] for r in rows]
@@ -32,16 +38,18 @@ async def reindex_batch(conn: asyncpg.Connection, res_type: str | None, after: i
         for table in INDEX_COLUMNS:
             await conn.execute(f"DELETE FROM {table} WHERE rid = ANY($1)", rids)
         for table, columns in INDEX_COLUMNS.items():
-            records = [(r["rid"], *row) for r in rows
-                       for row in index_rows(orjson.loads(r["body"])).get(table, [])]
+            records = [
+                (r["rid"], *row)
+                for r in rows
+                for row in index_rows(orjson.loads(r["body"])).get(table, [])
+            ]
             if records:
                 names = ["rid", "res_type", "param"] + [c for c, _ in columns]
                 await conn.copy_records_to_table(table, records=records, columns=names)
     return len(rows), rids[-1]
 
 
-async def reindex_all(dsn: str, res_type: str | None = None,
-                      progress: Any = None) -> int:
+async def reindex_all(dsn: str, res_type: str | None = None, progress: Any = None) -> int:
     """Reindex every current resource (of one type), batch by batch; returns how many."""
     conn = await asyncpg.connect(dsn)
     try:
@@ -57,7 +65,7 @@ async def reindex_all(dsn: str, res_type: str | None = None,
         await conn.close()
 
 
-@celery_app.task(name="regional_hie.reindex", acks_late=True)
+@celery_app.task(name="regional_hie.reindex", acks_late=True)  # type: ignore[misc]
 def reindex_task(dsn: str, res_type: str | None = None) -> int:
     """Celery entry point of reindexing."""
     return asyncio.run(reindex_all(dsn, res_type))

@@ -18,11 +18,20 @@ def _definition(code: str, levels: set[str]) -> dict[str, Any]:
     params = [{"name": "return", "use": "out", "min": 1, "max": "1", "type": "Meta"}]
     if code != "meta":
         params.insert(0, {"name": "meta", "use": "in", "min": 1, "max": "1", "type": "Meta"})
-    return {"resourceType": "OperationDefinition", "id": f"Resource-{code}",
-            "url": f"http://hl7.org/fhir/OperationDefinition/Resource-{code}", "name": code,
-            "status": "active", "kind": "operation", "code": code, "resource": ["Resource"],
-            "system": "system" in levels, "type": "type" in levels, "instance": "instance" in levels,
-            "parameter": params}
+    return {
+        "resourceType": "OperationDefinition",
+        "id": f"Resource-{code}",
+        "url": f"http://hl7.org/fhir/OperationDefinition/Resource-{code}",
+        "name": code,
+        "status": "active",
+        "kind": "operation",
+        "code": code,
+        "resource": ["Resource"],
+        "system": "system" in levels,
+        "type": "type" in levels,
+        "instance": "instance" in levels,
+        "parameter": params,
+    }
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -95,10 +104,24 @@ async def meta(call: OperationCall) -> OperationResult:
 
 
 OPERATIONS = [
-    Operation("meta", frozenset({"system", "type", "instance"}), meta,
-              _definition("meta", {"system", "type", "instance"})),
-    Operation("meta-add", frozenset({"instance"}), meta_add, _definition("meta-add", {"instance"}),
-              affects_state=True),
-    Operation("meta-delete", frozenset({"instance"}), meta_delete,
-              _definition("meta-delete", {"instance"}), affects_state=True),
+    Operation(
+        "meta",
+        frozenset({"system", "type", "instance"}),
+        meta,
+        _definition("meta", {"system", "type", "instance"}),
+    ),
+    Operation(
+        "meta-add",
+        frozenset({"instance"}),
+        meta_add,
+        _definition("meta-add", {"instance"}),
+        affects_state=True,
+    ),
+    Operation(
+        "meta-delete",
+        frozenset({"instance"}),
+        meta_delete,
+        _definition("meta-delete", {"instance"}),
+        affects_state=True,
+    ),
 ]

@@ -60,10 +60,15 @@ class OperationRegistry:
     def find(self, name: str, level: str, res_type: str | None, method: str) -> Operation:
         """The operation for a call; 404 when unknown there, 405 for GET on a state change."""
         op = self.operations.get(name)
-        if op is None or level not in op.levels or (
-                op.types is not None and res_type is not None and res_type not in op.types):
+        if (
+            op is None
+            or level not in op.levels
+            or (op.types is not None and res_type is not None and res_type not in op.types)
+        ):
             where = f"{res_type or 'system'} {level} level"
-            raise FhirError(404, Issue("not-supported", f"operation ${name} is not supported at {where}"))
+            raise FhirError(
+                404, Issue("not-supported", f"operation ${name} is not supported at {where}")
+            )
         if method == "GET" and op.affects_state:
             raise FhirError(405, Issue("not-supported", f"${name} changes state: use POST"))
         return op

@@ -9,10 +9,17 @@ from fhir_server.operations.registry import Operation, OperationCall, OperationR
 from fhir_server.validation import validate_resource
 
 DEFINITION: dict[str, Any] = {
-    "resourceType": "OperationDefinition", "id": "Resource-validate",
-    "url": "http://hl7.org/fhir/OperationDefinition/Resource-validate", "name": "Validate",
-    "status": "active", "kind": "operation", "code": "validate", "system": False, "type": True,
-    "instance": True, "resource": ["Resource"],
+    "resourceType": "OperationDefinition",
+    "id": "Resource-validate",
+    "url": "http://hl7.org/fhir/OperationDefinition/Resource-validate",
+    "name": "Validate",
+    "status": "active",
+    "kind": "operation",
+    "code": "validate",
+    "system": False,
+    "type": True,
+    "instance": True,
+    "resource": ["Resource"],
     "parameter": [
         {"name": "resource", "use": "in", "min": 0, "max": "1", "type": "Resource"},
         {"name": "mode", "use": "in", "min": 0, "max": "1", "type": "code"},

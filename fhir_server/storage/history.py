@@ -38,8 +38,11 @@ def _conditions(q: HistoryQuery) -> tuple[list[str], list[Any]]:
         add("h.last_updated >= {}", q.since)
     if q.at:
         # _at: versions current at some moment of [lo, hi] (http.html#history).
-        add("h.last_updated <= {1} AND NOT EXISTS (SELECT 1 FROM resource_history n WHERE "
-            "n.rid = h.rid AND n.version = h.version + 1 AND n.last_updated <= {0})", *q.at)
+        add(
+            "h.last_updated <= {1} AND NOT EXISTS (SELECT 1 FROM resource_history n WHERE "
+            "n.rid = h.rid AND n.version = h.version + 1 AND n.last_updated <= {0})",
+            *q.at,
+        )
     if q.after:
         add("(h.last_updated, h.rid, h.version) < ({}, {}, {})", *q.after)
     return where, args
@@ -48,12 +51,26 @@ def _conditions(q: HistoryQuery) -> tuple[list[str], list[Any]]:
 async def list_history(conn: Any, q: HistoryQuery) -> list[Stored]:
     """One page of versions matching q, newest first (one extra row tells if more follow)."""
     where, args = _conditions(q)
-    sql = ("SELECT h.rid, h.res_type, h.res_id, h.version, h.last_updated, h.body IS NULL AS deleted,"
-           " h.body, h.method FROM resource_history h WHERE " + " AND ".join(where) +
-           f" ORDER BY h.last_updated DESC, h.rid DESC, h.version DESC LIMIT {int(q.count) + 1}")
+    sql = (
+        "SELECT h.rid, h.res_type, h.res_id, h.version, h.last_updated, h.body IS NULL AS deleted,"
+        " h.body, h.method FROM resource_history h WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY h.last_updated DESC, h.rid DESC, h.version DESC LIMIT {int(q.count) + 1}"
+    )
     rows = await conn.fetch(sql, *args)
-    return [Stored(r["rid"], r["res_type"], r["res_id"], r["version"], r["last_updated"],
-                   r["deleted"], r["body"], r["method"]) for r in rows]
+    return [
+        Stored(
+            r["rid"],
+            r["res_type"],
+            r["res_id"],
+            r["version"],
+            r["last_updated"],
+            r["deleted"],
+            r["body"],
+            r["method"],
+        )
+        for r in rows
+    ]
 
 
 async def count_history(conn: Any, q: HistoryQuery) -> int:

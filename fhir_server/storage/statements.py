@@ -27,7 +27,9 @@ FIRST_INDEX_ARG = 10
 def _index_ctes(rid_expr: str, source: str) -> list[str]:
     ctes, arg = [], FIRST_INDEX_ARG
     for table, columns in INDEX_COLUMNS.items():
-        arrays = [f"${arg}::text[]"] + [f"${arg + 1 + i}::{t}[]" for i, (_, t) in enumerate(columns)]
+        arrays = [f"${arg}::text[]"] + [
+            f"${arg + 1 + i}::{t}[]" for i, (_, t) in enumerate(columns)
+        ]
         names = ", ".join(["param"] + [c for c, _ in columns])
         ctes.append(
             f"i_{table} AS (INSERT INTO {table} (rid, res_type, {names}) "
@@ -53,7 +55,8 @@ INSERT_NEW = (
 _CLEAR = [f"d_{t} AS (DELETE FROM {t} WHERE rid = $9)" for t in INDEX_COLUMNS]
 
 UPDATE_EXISTING = (
-    "WITH w AS (UPDATE resource SET version = $3, last_updated = $4, deleted = ($5::bytea IS NULL), "
+    "WITH w AS (UPDATE resource SET version = $3, last_updated = $4, "
+    "deleted = ($5::bytea IS NULL), "
     "body = $5 WHERE rid = $9 RETURNING rid), "
     + ", ".join([_HISTORY] + _CLEAR + _index_ctes("$9", ""))
     + " SELECT rid FROM w"
@@ -73,10 +76,12 @@ def index_args(rows: dict[str, list[tuple[Any, ...]]]) -> list[Sequence[Any]]:
         args.extend(list(col) for col in transposed[1 : 1 + width])
     return args
 
+
 REWRITE_CURRENT = (
     "WITH w AS (UPDATE resource SET body = $5 WHERE rid = $9 AND res_type = $1 AND res_id = $2 "
     "AND version = $3 RETURNING rid), "
-    "h AS (UPDATE resource_history SET body = $5, last_updated = $4, method = COALESCE($6, method), "
+    "h AS (UPDATE resource_history SET body = $5, last_updated = $4, "
+    "method = COALESCE($6, method), "
     "raw = COALESCE($7, raw), raw_type = COALESCE($8, raw_type) WHERE rid = $9 AND version = $3), "
     + ", ".join(_CLEAR + _index_ctes("$9", ""))
     + " SELECT rid FROM w"

@@ -19,7 +19,9 @@ def _run(connection: Connection) -> None:
 
 
 async def _main() -> None:
-    engine = create_async_engine("postgresql+asyncpg://", async_creator=lambda: asyncpg.connect(DSN))
+    engine = create_async_engine(
+        "postgresql+asyncpg://", async_creator=lambda: asyncpg.connect(DSN)
+    )
     async with engine.connect() as connection:
         await connection.run_sync(_run)
         await connection.commit()

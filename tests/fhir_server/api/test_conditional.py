@@ -11,9 +11,11 @@ pytestmark = pytest.mark.integration
 
 
 def _patient(mrn: str) -> dict:
-    return {"resourceType": "Patient",
-            "identifier": [{"system": "urn:oid:1.2.156.112604.1.2", "value": mrn}],
-            "name": [{"family": "李", "given": ["四"]}]}
+    return {
+        "resourceType": "Patient",
+        "identifier": [{"system": "urn:oid:1.2.156.112604.1.2", "value": mrn}],
+        "name": [{"family": "李", "given": ["四"]}],
+    }
 
 
 def test_conditional_create_returns_existing(client: httpx.Client) -> None:
@@ -61,8 +63,11 @@ def test_conditional_patch(client: httpx.Client) -> None:
     mrn = uuid.uuid4().hex
     pid = client.post("/Patient", json=_patient(mrn)).json()["id"]
     ops = [{"op": "add", "path": "/gender", "value": "female"}]
-    r = client.patch(f"/Patient?identifier={mrn}", content=httpx_json(ops),
-                     headers={"Content-Type": "application/json-patch+json"})
+    r = client.patch(
+        f"/Patient?identifier={mrn}",
+        content=httpx_json(ops),
+        headers={"Content-Type": "application/json-patch+json"},
+    )
     assert r.status_code == 200, r.text
     assert client.get(f"/Patient/{pid}").json()["gender"] == "female"
 
@@ -70,20 +75,38 @@ def test_conditional_patch(client: httpx.Client) -> None:
 def test_json_patch_and_fhirpath_patch(client: httpx.Client) -> None:
     pid = client.post("/Patient", json=_patient(uuid.uuid4().hex)).json()["id"]
     ops = [{"op": "replace", "path": "/name/0/family", "value": "王"}]
-    r = client.patch(f"/Patient/{pid}", content=httpx_json(ops),
-                     headers={"Content-Type": "application/json-patch+json", "If-Match": 'W/"1"'})
+    r = client.patch(
+        f"/Patient/{pid}",
+        content=httpx_json(ops),
+        headers={"Content-Type": "application/json-patch+json", "If-Match": 'W/"1"'},
+    )
     assert r.status_code == 200, r.text
     assert r.json()["name"][0]["family"] == "王" and r.json()["meta"]["versionId"] == "2"
-    fhirpath = {"resourceType": "Parameters", "parameter": [{"name": "operation", "part": [
-        {"name": "type", "valueCode": "add"}, {"name": "path", "valueString": "Patient"},
-        {"name": "name", "valueString": "birthDate"}, {"name": "value", "valueDate": "1970-01-01"}]}]}
-    r = client.patch(f"/Patient/{pid}", json=fhirpath,
-                     headers={"Content-Type": "application/fhir+json"})
+    fhirpath = {
+        "resourceType": "Parameters",
+        "parameter": [
+            {
+                "name": "operation",
+                "part": [
+                    {"name": "type", "valueCode": "add"},
+                    {"name": "path", "valueString": "Patient"},
+                    {"name": "name", "valueString": "birthDate"},
+                    {"name": "value", "valueDate": "1970-01-01"},
+                ],
+            }
+        ],
+    }
+    r = client.patch(
+        f"/Patient/{pid}", json=fhirpath, headers={"Content-Type": "application/fhir+json"}
+    )
     assert r.status_code == 200, r.text
     assert r.json()["birthDate"] == "1970-01-01"
     bad = [{"op": "replace", "path": "/gender", "value": "not-a-gender"}]
-    r = client.patch(f"/Patient/{pid}", content=httpx_json(bad),
-                     headers={"Content-Type": "application/json-patch+json"})
+    r = client.patch(
+        f"/Patient/{pid}",
+        content=httpx_json(bad),
+        headers={"Content-Type": "application/json-patch+json"},
+    )
     assert r.status_code == 422
     assert client.get(f"/Patient/{pid}").json()["meta"]["versionId"] == "3"
 

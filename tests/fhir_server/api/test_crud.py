@@ -7,8 +7,12 @@ import pytest
 
 pytestmark = pytest.mark.integration
 
-PATIENT = {"resourceType": "Patient", "name": [{"family": "张", "given": ["三"]}],
-           "gender": "male", "birthDate": "1960-03-01"}
+PATIENT = {
+    "resourceType": "Patient",
+    "name": [{"family": "张", "given": ["三"]}],
+    "gender": "male",
+    "birthDate": "1960-03-01",
+}
 
 
 def _create(client: httpx.Client, resource: dict = PATIENT) -> httpx.Response:
@@ -90,8 +94,10 @@ def test_if_none_match_and_if_modified_since_on_read(client: httpx.Client) -> No
     assert client.get(url, headers={"If-None-Match": 'W/"7"'}).status_code == 200
     since = r.headers["last-modified"]
     assert client.get(url, headers={"If-Modified-Since": since}).status_code == 304
-    assert client.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}
-                      ).status_code == 200
+    assert (
+        client.get(url, headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"}).status_code
+        == 200
+    )
 
 
 def test_prefer_minimal_and_operation_outcome(client: httpx.Client) -> None:
@@ -102,8 +108,10 @@ def test_prefer_minimal_and_operation_outcome(client: httpx.Client) -> None:
 
 
 def test_history_type_and_system_with_paging(client: httpx.Client) -> None:
-    ids = [_create(client, {"resourceType": "Device", "status": "active"}).json()["id"]
-           for _ in range(5)]
+    ids = [
+        _create(client, {"resourceType": "Device", "status": "active"}).json()["id"]
+        for _ in range(5)
+    ]
     page = client.get("/Device/_history", params={"_count": 2}).json()
     assert page["type"] == "history" and len(page["entry"]) == 2
     seen = []

@@ -16,8 +16,11 @@ XML_PATIENT = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_create_xml_read_json_and_xml(client: httpx.Client) -> None:
-    r = client.post("/Patient", content=XML_PATIENT,
-                    headers={"Content-Type": "application/fhir+xml", "Accept": "application/fhir+xml"})
+    r = client.post(
+        "/Patient",
+        content=XML_PATIENT,
+        headers={"Content-Type": "application/fhir+xml", "Accept": "application/fhir+xml"},
+    )
     assert r.status_code == 201, r.text
     assert r.headers["content-type"].startswith("application/fhir+xml")
     assert b"<family value=" in r.content
@@ -45,9 +48,20 @@ def test_capability_statement_is_generated(client: httpx.Client) -> None:
     rest = cs["rest"][0]
     patient = next(r for r in rest["resource"] if r["type"] == "Patient")
     codes = {i["code"] for i in patient["interaction"]}
-    assert {"read", "vread", "update", "patch", "delete", "create", "search-type",
-            "history-instance", "history-type"} <= codes
+    assert {
+        "read",
+        "vread",
+        "update",
+        "patch",
+        "delete",
+        "create",
+        "search-type",
+        "history-instance",
+        "history-type",
+    } <= codes
     assert any(p["name"] == "identifier" and p["type"] == "token" for p in patient["searchParam"])
-    assert {"validate", "meta", "meta-add", "meta-delete"} <= {o["name"] for o in patient["operation"]}
+    assert {"validate", "meta", "meta-add", "meta-delete"} <= {
+        o["name"] for o in patient["operation"]
+    }
     assert {"transaction", "batch", "history-system"} <= {i["code"] for i in rest["interaction"]}
     assert len(rest["resource"]) == 146

@@ -23,7 +23,10 @@ def test_validate_reports_problems_without_storing(client: httpx.Client) -> None
 def test_meta_add_and_delete_keep_the_version(client: httpx.Client) -> None:
     pid = client.post("/Patient", json={"resourceType": "Patient"}).json()["id"]
     tag = {"system": "http://regional-hie.cn/tags", "code": "慢病管理"}
-    add = {"resourceType": "Parameters", "parameter": [{"name": "meta", "valueMeta": {"tag": [tag]}}]}
+    add = {
+        "resourceType": "Parameters",
+        "parameter": [{"name": "meta", "valueMeta": {"tag": [tag]}}],
+    }
     r = client.post(f"/Patient/{pid}/$meta-add", json=add)
     assert r.status_code == 200, r.text
     assert r.json()["parameter"][0]["valueMeta"]["tag"] == [tag]

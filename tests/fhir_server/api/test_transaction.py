@@ -11,28 +11,54 @@ pytestmark = pytest.mark.integration
 
 
 def _encounter_bundle(mrn: str) -> dict:
-    return {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111",
-         "resource": {"resourceType": "Patient", "identifier": [{"system": "urn:mrn", "value": mrn}]},
-         "request": {"method": "POST", "url": "Patient", "ifNoneExist": f"identifier=urn:mrn|{mrn}"}},
-        {"fullUrl": "urn:uuid:22222222-2222-4222-8222-222222222222",
-         "resource": {"resourceType": "Encounter", "status": "finished",
-                      "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
-                                "code": "AMB"},
-                      "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"}},
-         "request": {"method": "POST", "url": "Encounter"}},
-        {"resource": {"resourceType": "Observation", "status": "final",
-                      "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
-                      "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"},
-                      "encounter": {"reference": "urn:uuid:22222222-2222-4222-8222-222222222222"},
-                      "valueQuantity": {"value": 72, "unit": "/min"}},
-         "request": {"method": "POST", "url": "Observation"}},
-    ]}
+    return {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": "urn:uuid:11111111-1111-4111-8111-111111111111",
+                "resource": {
+                    "resourceType": "Patient",
+                    "identifier": [{"system": "urn:mrn", "value": mrn}],
+                },
+                "request": {
+                    "method": "POST",
+                    "url": "Patient",
+                    "ifNoneExist": f"identifier=urn:mrn|{mrn}",
+                },
+            },
+            {
+                "fullUrl": "urn:uuid:22222222-2222-4222-8222-222222222222",
+                "resource": {
+                    "resourceType": "Encounter",
+                    "status": "finished",
+                    "class": {
+                        "system": "http://terminology.hl7.org/CodeSystem/v3-ActCode",
+                        "code": "AMB",
+                    },
+                    "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"},
+                },
+                "request": {"method": "POST", "url": "Encounter"},
+            },
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {"coding": [{"system": "http://loinc.org", "code": "8867-4"}]},
+                    "subject": {"reference": "urn:uuid:11111111-1111-4111-8111-111111111111"},
+                    "encounter": {"reference": "urn:uuid:22222222-2222-4222-8222-222222222222"},
+                    "valueQuantity": {"value": 72, "unit": "/min"},
+                },
+                "request": {"method": "POST", "url": "Observation"},
+            },
+        ],
+    }
 
 
 def test_transaction_resolves_urn_uuid_references(client: httpx.Client) -> None:
-    r = client.post("", json=_encounter_bundle(uuid.uuid4().hex),
-                    headers={"Prefer": "return=representation"})
+    r = client.post(
+        "", json=_encounter_bundle(uuid.uuid4().hex), headers={"Prefer": "return=representation"}
+    )
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["type"] == "transaction-response"
@@ -64,12 +90,25 @@ def test_transaction_is_all_or_nothing(client: httpx.Client) -> None:
 
 def test_transaction_conditional_reference(client: httpx.Client) -> None:
     mrn = uuid.uuid4().hex
-    pid = client.post("/Patient", json={"resourceType": "Patient", "identifier": [
-        {"system": "urn:mrn", "value": mrn}]}).json()["id"]
-    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"resource": {"resourceType": "Observation", "status": "final", "code": {"text": "心率"},
-                      "subject": {"reference": f"Patient?identifier=urn:mrn|{mrn}"}},
-         "request": {"method": "POST", "url": "Observation"}}]}
+    pid = client.post(
+        "/Patient",
+        json={"resourceType": "Patient", "identifier": [{"system": "urn:mrn", "value": mrn}]},
+    ).json()["id"]
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "status": "final",
+                    "code": {"text": "心率"},
+                    "subject": {"reference": f"Patient?identifier=urn:mrn|{mrn}"},
+                },
+                "request": {"method": "POST", "url": "Observation"},
+            }
+        ],
+    }
     r = client.post("", json=bundle, headers={"Prefer": "return=representation"})
     assert r.status_code == 200, r.text
     assert r.json()["entry"][0]["resource"]["subject"]["reference"] == f"Patient/{pid}"
@@ -79,11 +118,17 @@ def test_transaction_conditional_reference(client: httpx.Client) -> None:
 
 def test_transaction_processing_order_delete_before_create(client: httpx.Client) -> None:
     pid = client.post("/Patient", json={"resourceType": "Patient"}).json()["id"]
-    bundle = {"resourceType": "Bundle", "type": "transaction", "entry": [
-        {"request": {"method": "GET", "url": f"Patient/{pid}"}},
-        {"resource": {"resourceType": "Patient", "id": pid, "gender": "male"},
-         "request": {"method": "PUT", "url": f"Patient/{pid}"}},
-    ]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"request": {"method": "GET", "url": f"Patient/{pid}"}},
+            {
+                "resource": {"resourceType": "Patient", "id": pid, "gender": "male"},
+                "request": {"method": "PUT", "url": f"Patient/{pid}"},
+            },
+        ],
+    }
     r = client.post("", json=bundle)
     assert r.status_code == 200, r.text
     # GET runs last, so it sees the PUT made in the same transaction.
@@ -91,12 +136,21 @@ def test_transaction_processing_order_delete_before_create(client: httpx.Client)
 
 
 def test_batch_entries_fail_independently(client: httpx.Client) -> None:
-    bundle = {"resourceType": "Bundle", "type": "batch", "entry": [
-        {"resource": {"resourceType": "Patient"}, "request": {"method": "POST", "url": "Patient"}},
-        {"resource": {"resourceType": "Patient", "gender": "x"},
-         "request": {"method": "POST", "url": "Patient"}},
-        {"request": {"method": "GET", "url": "Patient/does-not-exist"}},
-    ]}
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "batch",
+        "entry": [
+            {
+                "resource": {"resourceType": "Patient"},
+                "request": {"method": "POST", "url": "Patient"},
+            },
+            {
+                "resource": {"resourceType": "Patient", "gender": "x"},
+                "request": {"method": "POST", "url": "Patient"},
+            },
+            {"request": {"method": "GET", "url": "Patient/does-not-exist"}},
+        ],
+    }
     r = client.post("", json=bundle)
     assert r.status_code == 200
     statuses = [e["response"]["status"] for e in r.json()["entry"]]

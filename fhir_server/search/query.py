@@ -1,0 +1,99 @@
+"""Parsing a search query string into a `SearchQuery` (FHIR R4 search, 3.1.1).
+
+Names may carry a `:modifier`; commas in a value mean OR, repeated names mean AND.
+Result parameters (`_count`, `_sort`, `_include`, ...) are passed through untouched.
+Unknown parameters, modifiers and malformed values are a 400.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from fhir_server.errors import bad_request
+from fhir_server.search.clauses import Clause, IdClause, IndexClause, LastUpdatedClause
+from fhir_server.search.escaping import split_unescaped, unescape
+from fhir_server.search.params import PARAM_TYPES, date
+from fhir_server.search.registry import SearchParam, registry
+from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
+
+RESULT_PARAMS = frozenset({"_count", "_sort", "_include", "_revinclude", "_summary",
+                           "_elements", "_total", "_contained", "_containedType", "_format",
+                           "_pretty"})
+_MISSING = {"true": True, "false": False}
+
+
+@dataclass(slots=True)
+class SearchQuery:
+    """A parsed search: clauses to AND, and the result parameters for the caller."""
+
+    resource_type: str
+    clauses: list[Clause] = field(default_factory=list)
+    result_params: list[tuple[str, str]] = field(default_factory=list)
+
+    def where_sql(self, alias: str, first_arg: int) -> tuple[str, list[object]]:
+        """A SQL condition on resource row `alias`, with arguments `$first_arg`, ...
+
+        ('TRUE', []) when there are no clauses.
+        """
+        if not self.clauses:
+            return "TRUE", []
+        args = SqlArgs(first_arg)
+        sql = " AND ".join(f"({clause.sql(alias, args)})" for clause in self.clauses)
+        return sql, args.values
+
+
+def compile_query(resource_type: str, params: list[tuple[str, str]]) -> SearchQuery:
+    """Parse query-string pairs for a search on resource_type; a 400 when they are invalid."""
+    query = SearchQuery(resource_type)
+    for name, value in params:
+        if name in RESULT_PARAMS:
+            query.result_params.append((name, value))
+        elif value != "":  # an empty value places no constraint
+            query.clauses.append(_clause(resource_type, name, value))
+    return query
+
+
+def _clause(resource_type: str, name: str, value: str) -> Clause:
+    code, _, modifier = name.partition(":")
+    if "." in code:
+        raise bad_request(f"chained search '{name}' is not supported yet", code="not-supported")
+    param = registry().get(resource_type, code)
+    if param is None:
+        raise bad_request(f"unknown search parameter '{code}' for {resource_type}",
+                          code="not-supported")
+    if code in RESOURCE_COLUMNS:
+        if modifier:
+            raise bad_request(f"modifier ':{modifier}' is not supported on '{code}'",
+                              code="not-supported")
+        return _column_clause(code, _alternatives(value))
+    return _index_clause(resource_type, param, modifier or None, value)
+
+
+def _column_clause(code: str, alternatives: list[str]) -> Clause:
+    if code == "_id":
+        return IdClause(tuple(unescape(v) for v in alternatives))
+    return LastUpdatedClause(tuple(date.parse_value(v, None) for v in alternatives))
+
+
+def _alternatives(value: str) -> list[str]:
+    alternatives = split_unescaped(value, ",")
+    if any(not a for a in alternatives):
+        raise bad_request(f"empty alternative in search value '{value}'")
+    return alternatives
+
+
+def _index_clause(resource_type: str, param: SearchParam, modifier: str | None,
+                  value: str) -> IndexClause:
+    kind = PARAM_TYPES.get(param.type)
+    if kind is None:
+        raise bad_request(f"{param.type} parameter '{param.code}' is not supported yet",
+                          code="not-supported")
+    if modifier == "missing":
+        if value not in _MISSING:
+            raise bad_request(f"'{param.code}:missing' must be true or false, not '{value}'")
+        return IndexClause(resource_type, param.code, kind, modifier, (_MISSING[value],))
+    if modifier is not None and not kind.accepts(modifier):
+        raise bad_request(f"modifier ':{modifier}' is not supported on {param.type} "
+                          f"parameter '{param.code}'", code="not-supported")
+    values = tuple(kind.parse_value(v, modifier) for v in _alternatives(value))
+    return IndexClause(resource_type, param.code, kind, modifier, values)

@@ -65,7 +65,9 @@ async def reindex_all(dsn: str, res_type: str | None = None, progress: Any = Non
         await conn.close()
 
 
-@celery_app.task(name="regional_hie.reindex", acks_late=True)  # type: ignore[misc]
+@celery_app.task(  # type: ignore[untyped-decorator]
+    name="regional_hie.reindex", acks_late=True
+)
 def reindex_task(dsn: str, res_type: str | None = None) -> int:
     """Celery entry point of reindexing."""
     return asyncio.run(reindex_all(dsn, res_type))

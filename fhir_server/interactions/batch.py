@@ -6,13 +6,17 @@ from typing import Any
 
 from fhir_server.errors import FhirError, bad_request
 from fhir_server.interactions.bundles import bundle
-from fhir_server.interactions.entries import Entry, Outcome, run_read, run_write
-from fhir_server.interactions.transaction import parse_bundle, response_entry, run_transaction
+from fhir_server.interactions.entries import Outcome, parse_entry, run_read, run_write
+from fhir_server.interactions.transaction import bundle_entries, response_entry, run_transaction
 from fhir_server.storage.postgres import Repository
 
 
-async def _batch_entry(repo: Repository, e: Entry, base: str, settings: Any) -> Outcome | FhirError:
+async def _batch_entry(
+    repo: Repository, index: int, raw: Any, base: str, types: frozenset[str], settings: Any
+) -> Outcome | FhirError:
+    """One batch entry in its own database transaction; its failure is its own."""
     try:
+        e = parse_entry(index, raw, base, types)
         async with repo.transaction() as session:
             if e.method in ("GET", "HEAD"):
                 return await run_read(session, e, base, settings)
@@ -37,13 +41,14 @@ async def process_bundle(
         raise bad_request(
             f"Bundle.type must be transaction or batch, not {kind!r}", expression="Bundle.type"
         )
-    entries = parse_bundle(body, kind, base, types, settings.max_bundle_entries)
+    raw = bundle_entries(body, kind, settings.max_bundle_entries)
     results: dict[int, Outcome | FhirError] = {}
     if kind == "transaction":
+        entries = [parse_entry(i, e, base, types) for i, e in enumerate(raw)]
         async with repo.transaction() as session:
             results.update(await run_transaction(session, entries, base, settings))
     else:
-        for e in entries:
-            results[e.index] = await _batch_entry(repo, e, base, settings)
-    out = [response_entry(results[e.index], prefer) for e in entries]
+        for i, e in enumerate(raw):
+            results[i] = await _batch_entry(repo, i, e, base, types, settings)
+    out = [response_entry(results[i], prefer) for i in range(len(raw))]
     return bundle(f"{kind}-response", out, [])

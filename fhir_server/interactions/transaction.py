@@ -23,7 +23,6 @@ from fhir_server.interactions.entries import (
     Entry,
     Outcome,
     error_outcome,
-    parse_entry,
     run_read,
     run_write,
 )
@@ -34,16 +33,14 @@ from fhir_server.storage.postgres import Session
 ORDER = ("DELETE", "POST", "PUT", "PATCH", "GET", "HEAD")
 
 
-def parse_bundle(
-    bundle: dict[str, Any], kind: str, base: str, types: frozenset[str], limit: int
-) -> list[Entry]:
-    """The entries of a transaction or batch Bundle, checked for size."""
+def bundle_entries(bundle: dict[str, Any], kind: str, limit: int) -> list[Any]:
+    """The raw entries of a transaction or batch Bundle, checked for shape and size."""
     raw = bundle.get("entry", [])
     if not isinstance(raw, list):
         raise bad_request("Bundle.entry must be an array", expression="Bundle.entry")
     if len(raw) > limit:
         raise FhirError(413, Issue("too-costly", f"{len(raw)} entries; at most {limit} per {kind}"))
-    return [parse_entry(i, e, base, types) for i, e in enumerate(raw)]
+    return raw
 
 
 async def _settle(session: Session, e: Entry) -> None:

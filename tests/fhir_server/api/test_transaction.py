@@ -149,10 +149,11 @@ def test_batch_entries_fail_independently(client: httpx.Client) -> None:
                 "request": {"method": "POST", "url": "Patient"},
             },
             {"request": {"method": "GET", "url": "Patient/does-not-exist"}},
+            {"request": {"method": "FLY", "url": "Patient"}},
         ],
     }
     r = client.post("", json=bundle)
     assert r.status_code == 200
     statuses = [e["response"]["status"] for e in r.json()["entry"]]
-    assert statuses[0] == "201 Created" and statuses[1] == "422" and statuses[2] == "404"
+    assert statuses == ["201 Created", "422", "404", "400"]
     assert r.json()["entry"][1]["response"]["outcome"]["resourceType"] == "OperationOutcome"

@@ -50,4 +50,6 @@ async def invoke(
         platform, base_url(request), level, res_type, res_id, params, request.method
     )
     result = await op.handler(call)
+    if result.raw is not None:
+        return Response(result.raw, result.status, media_type=result.media_type)
     return render(request, result.resource, result.status)

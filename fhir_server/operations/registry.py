@@ -24,10 +24,12 @@ class OperationCall:
 
 @dataclass(frozen=True, slots=True)
 class OperationResult:
-    """A resource to return and its status."""
+    """A resource to return and its status; or, with `raw`, exact bytes of a media type."""
 
-    resource: dict[str, Any]
+    resource: dict[str, Any] | None
     status: int = 200
+    raw: bytes | None = None
+    media_type: str | None = None
 
 
 Handler = Callable[[OperationCall], Awaitable[OperationResult]]

@@ -45,3 +45,15 @@ def test_meta_add_needs_post(client: httpx.Client) -> None:
     pid = client.post("/Patient", json={"resourceType": "Patient"}).json()["id"]
     assert client.get(f"/Patient/{pid}/$meta-add").status_code == 405
     assert client.get(f"/Patient/{pid}/$nope").status_code == 404
+
+
+def test_received_returns_the_exact_bytes_sent(client: httpx.Client) -> None:
+    sent = b'{ "resourceType" : "Patient",\n  "gender":"male", "birthDate":"1950-01-01" }'
+    r = client.post("/Patient", content=sent, headers={"Content-Type": "application/fhir+json"})
+    pid = r.json()["id"]
+    client.put(f"/Patient/{pid}", json={**r.json(), "gender": "female"})
+    first = client.get(f"/Patient/{pid}/$received", params={"version": "1"})
+    assert first.status_code == 200 and first.content == sent
+    assert first.headers["content-type"].startswith("application/fhir+json")
+    assert b'"female"' in client.get(f"/Patient/{pid}/$received").content
+    assert client.get(f"/Patient/{pid}/$received", params={"version": "x"}).status_code == 400

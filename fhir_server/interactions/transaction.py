@@ -9,6 +9,7 @@ the spec's order: DELETE, POST, PUT/PATCH, GET. Any failure rolls back every ent
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fhir_server.errors import FhirError, Issue, bad_request, precondition_failed
@@ -26,7 +27,7 @@ from fhir_server.interactions.entries import (
     run_read,
     run_write,
 )
-from fhir_server.interactions.writing import new_id
+from fhir_server.interactions.writing import check, new_id, store_many
 from fhir_server.storage.models import format_instant
 from fhir_server.storage.postgres import Session
 
@@ -113,23 +114,40 @@ async def run_transaction(
 ) -> dict[int, Outcome]:
     """Run every entry of a transaction in one session; the first failure aborts them all."""
     for e in entries:
-        await _guard(e, _settle(session, e))
+        with blame(e):
+            await _settle(session, e)
     await _rewrite(session, entries, _identities(entries, base))
-    outcomes: dict[int, Outcome] = {}
+    outcomes = await _create_all(session, [e for e in entries if e.method == "POST"])
     for method in ORDER:
-        for e in (x for x in entries if x.method == method):
-            runner = (
-                run_read(session, e, base, settings)
-                if method in ("GET", "HEAD")
-                else run_write(session, e)
-            )
-            outcomes[e.index] = await _guard(e, runner)
+        for e in (x for x in entries if x.method == method and x.index not in outcomes):
+            with blame(e):
+                if method in ("GET", "HEAD"):
+                    outcomes[e.index] = await run_read(session, e, base, settings)
+                else:
+                    outcomes[e.index] = await run_write(session, e)
     return outcomes
 
 
-async def _guard(e: Entry, work: Any) -> Any:
+async def _create_all(session: Session, posts: list[Entry]) -> dict[int, Outcome]:
+    """The transaction's plain creates, checked one by one and written in one statement."""
+    fresh = [e for e in posts if e.existing is None]
+    for e in fresh:
+        assert e.res_type is not None and e.resource is not None
+        with blame(e):
+            e.resource = {k: v for k, v in e.resource.items() if k != "id"}
+            check(e.resource, e.res_type)
+    items = [(e.res_type or "", e.res_id or "", e.resource or {}) for e in fresh]
+    stored = await store_many(session, items, "POST")
+    outcomes = {e.index: Outcome(201, s) for e, s in zip(fresh, stored, strict=True)}
+    outcomes.update({e.index: Outcome(200, e.existing) for e in posts if e.existing is not None})
+    return outcomes
+
+
+@contextmanager
+def blame(e: Entry) -> Iterator[None]:
+    """Prefix the issues of a failure with the entry that caused it."""
     try:
-        return await work
+        yield
     except FhirError as err:
         issues = [
             Issue(i.code, f"Bundle.entry[{e.index}]: {i.diagnostics}", i.severity, i.expression)

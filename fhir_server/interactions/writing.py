@@ -91,3 +91,15 @@ async def store_next(
     )
     raw, raw_type = (received.body, received.content_type) if received else (None, None)
     return await session.replace(current, moment, body, rows, method, raw, raw_type)
+
+
+async def store_many(
+    session: Session, items: list[tuple[str, str, dict[str, Any]]], method: str
+) -> list[Stored]:
+    """Store many new resources (type, id, resource), already checked, in one round trip."""
+    moment = datetime.now(UTC)
+    prepared = []
+    for res_type, res_id, resource in items:
+        body, rows = _encode(stamp(resource, res_id, 1, moment))
+        prepared.append((res_type, res_id, body, rows))
+    return await session.insert_many(prepared, moment, method)

@@ -12,9 +12,11 @@ import asyncpg
 
 from fhir_server.storage.models import Stored
 from fhir_server.storage.statements import (
+    INSERT_MANY,
     INSERT_NEW,
     REWRITE_CURRENT,
     UPDATE_EXISTING,
+    bulk_index_args,
     index_args,
 )
 
@@ -147,6 +149,25 @@ class Session(Reader):
         if rid is None:
             return None
         return Stored(rid, res_type, res_id, version, moment, False, body, method)
+
+    async def insert_many(
+        self,
+        items: list[tuple[str, str, bytes, dict[str, list[tuple[Any, ...]]]]],
+        moment: datetime,
+        method: str,
+    ) -> list[Stored]:
+        """Create many new resources (type, id, body, index rows) as version 1, in one statement."""
+        if not items:
+            return []
+        types, ids, bodies = ([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
+        rows = await self.conn.fetch(
+            INSERT_MANY, types, ids, [1] * len(items), [moment] * len(items), bodies, method,
+            *bulk_index_args([i[3] for i in items]),
+        )
+        return [
+            Stored(row["rid"], types[k], ids[k], 1, moment, False, bodies[k], method)
+            for k, row in enumerate(rows)
+        ]
 
     async def replace(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fhir_server.definitions.structure import TypeDef, type_system
@@ -48,11 +49,13 @@ class Branch:
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """An extractor and how many union alternatives compiled natively or fell back."""
+    """An extractor, how many union alternatives compiled natively or fell back, and the
+    top-level JSON keys it reads (None when unknown): without them it finds nothing."""
 
     extract: Extractor
     native_parts: int
     fallback_parts: int
+    roots: frozenset[str] | None = None
 
 
 def _walk(keys: tuple[str, ...]) -> Op:
@@ -75,9 +78,10 @@ def _walk(keys: tuple[str, ...]) -> Op:
 
 
 def _fuse(ops: tuple[Op | str, ...]) -> tuple[Op, ...]:
+    """Runs of child keys become one walk each; filters stay as they are."""
     fused: list[Op] = []
     keys: list[str] = []
-    for op in ops + (_no_op,):
+    for op in ops:
         if isinstance(op, str):
             keys.append(op)
             continue
@@ -85,11 +89,9 @@ def _fuse(ops: tuple[Op | str, ...]) -> tuple[Op, ...]:
             fused.append(_walk(tuple(keys)))
             keys = []
         fused.append(op)
-    return tuple(fused[:-1])
-
-
-def _no_op(nodes: list[Any]) -> list[Any]:
-    return nodes
+    if keys:
+        fused.append(_walk(tuple(keys)))
+    return tuple(fused)
 
 
 def _index(position: int) -> Op:
@@ -211,36 +213,57 @@ def _run(branch: Branch) -> Extractor:
     return extract
 
 
-def compile_values(steps: list[Step], resource_type: str) -> list[Extractor]:
-    """Compile a parsed path natively (typed extractors), or raise `Unsupported`."""
+def _branches(steps: list[Step], resource_type: str) -> list[Branch]:
     if steps[0].arg not in (resource_type, "Resource", "DomainResource"):
         raise Unsupported(f"path does not start at {resource_type}")
     branches = [Branch((), resource_type, _typedef(resource_type))]
     for step in steps[1:]:
         branches = _apply(branches, step)
-    return [_run(b) for b in _unwrap_extensions(branches)]
+    return _unwrap_extensions(branches)
 
 
-def compile_native(part: str, resource_type: str) -> list[Extractor]:
-    """Compile one union alternative natively, or raise `Unsupported`."""
+def compile_values(steps: list[Step], resource_type: str) -> list[Extractor]:
+    """Compile a parsed path natively (typed extractors), or raise `Unsupported`."""
+    return [_run(b) for b in _branches(steps, resource_type)]
+
+
+def _roots(branches: list[Branch]) -> frozenset[str] | None:
+    roots: set[str] = set()
+    for branch in branches:
+        if branch.ops and isinstance(branch.ops[0], str):
+            roots.add(branch.ops[0])
+        elif not branch.ops and branch.choices:
+            roots.update(c.key for c in branch.choices)
+        else:
+            return None
+    return frozenset(roots)
+
+
+def compile_native(part: str, resource_type: str) -> tuple[list[Extractor], frozenset[str] | None]:
+    """Compile one union alternative natively with its root keys, or raise `Unsupported`."""
     parsed = parse_expression(part)
     if isinstance(parsed, list):
-        return compile_values(parsed, resource_type)
-    return [compile_condition(parsed, lambda steps: compile_values(steps, resource_type))]
+        branches = _branches(parsed, resource_type)
+        return [_run(b) for b in branches], _roots(branches)
+    return [compile_condition(parsed, partial(compile_values, resource_type=resource_type))], None
 
 
 def compile_expression(expression: str, resource_type: str) -> Compiled:
     """Compile an expression (already restricted to one resource type) into one extractor."""
     extractors: list[Extractor] = []
+    roots: set[str] | None = set()
     native = fallback = 0
     for part in split_union(expression):
         try:
-            extractors.extend(compile_native(part, resource_type))
+            found, part_roots = compile_native(part, resource_type)
             native += 1
         except Unsupported:
-            extractors.append(compile_fallback(part))
+            found, part_roots = [compile_fallback(part)], None
             fallback += 1
-    return Compiled(_concatenate(extractors), native, fallback)
+        extractors.extend(found)
+        roots = None if roots is None or part_roots is None else roots | part_roots
+    return Compiled(_concatenate(extractors), native, fallback,
+                    None if roots is None else frozenset(roots))
 
 
 def _concatenate(extractors: list[Extractor]) -> Extractor:

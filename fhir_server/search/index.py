@@ -1,7 +1,8 @@
 """Index rows for one resource: what the storage writes into the idx_* tables on every write.
 
-The per-type plan (which parameters, which extractor, which table) is computed once per
-resource type, so indexing a resource is extraction plus normalisation only.
+The per-type plan is computed once per resource type: which parameters, their extractor,
+index table and the top-level keys they read. Parameters of the same type and expression
+(e.g. Patient `name` and `phonetic`) share one extraction.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fhir_server.search.params import INDEX_TABLES, PARAM_TYPES
-from fhir_server.search.registry import registry
+from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS
 from fhir_server.search.typed import Extractor
 
@@ -20,22 +21,32 @@ IndexValues = Callable[[Any, str], Iterable[tuple[Any, ...]]]
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    code: str
+    codes: tuple[str, ...]
     table: str
     extract: Extractor
     index_values: IndexValues
+    roots: tuple[str, ...] | None
+
+
+def _entries(params: Iterable[SearchParam]) -> tuple[_Entry, ...]:
+    groups: dict[tuple[str, str], list[SearchParam]] = {}
+    for p in params:
+        if p.type in PARAM_TYPES and p.code not in RESOURCE_COLUMNS:
+            groups.setdefault((p.type, p.expression), []).append(p)
+    return tuple(
+        _Entry(tuple(p.code for p in group), PARAM_TYPES[kind].TABLE, group[0].extract,
+               PARAM_TYPES[kind].index_values,
+               None if group[0].roots is None else tuple(group[0].roots))
+        for (kind, _), group in groups.items()
+    )
 
 
 def _plan(resource_type: str) -> tuple[_Entry, ...]:
     cache = registry().derived
     key = ("index-plan", resource_type)
-    plan = cache.get(key)
-    if plan is None:
-        plan = cache[key] = tuple(
-            _Entry(p.code, PARAM_TYPES[p.type].TABLE, p.extract, PARAM_TYPES[p.type].index_values)
-            for p in registry().params(resource_type).values()
-            if p.type in PARAM_TYPES and p.code not in RESOURCE_COLUMNS
-        )
+    if key not in cache:
+        cache[key] = _entries(registry().params(resource_type).values())
+    plan: tuple[_Entry, ...] = cache[key]
     return plan
 
 
@@ -46,15 +57,19 @@ def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
     table by table. Dates are timezone-aware datetimes, numbers Decimals.
     """
     resource_type = resource["resourceType"]
+    present = resource.keys()
     rows: dict[str, list[tuple[Any, ...]]] = {table: [] for table in INDEX_TABLES}
     for entry in _plan(resource_type):
+        if entry.roots is not None and present.isdisjoint(entry.roots):
+            continue
         values = entry.extract(resource)
         if not values:
             continue
         index_values = entry.index_values
         found = [row for value, type_code in values for row in index_values(value, type_code)]
-        if found:
-            head = (resource_type, entry.code)
-            unique = dict.fromkeys(found) if len(found) > 1 else found
-            rows[entry.table] += [head + row for row in unique]
+        if len(found) > 1:
+            found = list(dict.fromkeys(found))
+        for code in entry.codes:
+            head = (resource_type, code)
+            rows[entry.table] += [head + row for row in found]
     return rows

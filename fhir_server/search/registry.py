@@ -35,7 +35,11 @@ class Component:
 
 @dataclass(frozen=True, slots=True)
 class SearchParam:
-    """One search parameter as it applies to one resource type."""
+    """One search parameter as it applies to one resource type.
+
+    `extract` is the compiled expression; `roots` the top-level keys it reads (None when
+    unknown), so indexing can skip it for resources that have none of them.
+    """
 
     code: str
     type: str
@@ -44,6 +48,7 @@ class SearchParam:
     targets: tuple[str, ...] = ()
     components: tuple[Component, ...] = ()
     extract: Extractor = field(default=no_values, compare=False, repr=False)
+    roots: frozenset[str] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(slots=True)
@@ -121,21 +126,22 @@ def _add(registry: Registry, definition: dict[str, Any]) -> str:
         compiled = compile_expression(restricted, resource_type)
         native += compiled.native_parts
         fallback += compiled.fallback_parts
-        param = _param(definition, restricted, compiled.extract)
+        param = _param(definition, restricted, compiled.extract, compiled.roots)
         registry.by_type.setdefault(resource_type, {})[param.code] = param
     if not native and not fallback:
         return "skipped"
     return "native" if not fallback else ("fallback" if not native else "partial")
 
 
-def _param(definition: dict[str, Any], expression: str, extract: Extractor) -> SearchParam:
+def _param(definition: dict[str, Any], expression: str, extract: Extractor,
+           roots: frozenset[str] | None) -> SearchParam:
     components = tuple(Component(c["definition"], c.get("expression", ""))
                        for c in definition.get("component", ()))
     return SearchParam(definition["code"], definition["type"], expression, definition["url"],
-                       tuple(definition.get("target", ())), components, extract)
+                       tuple(definition.get("target", ())), components, extract, roots)
 
 
-def _is_definition(file_name: str, resource: dict[str, Any]) -> bool:
+def _is_definition(resource: dict[str, Any]) -> bool:
     # The package also holds example SearchParameters (ids "example*"); they are not spec.
     return not str(resource.get("id", "")).startswith("example")
 
@@ -144,8 +150,8 @@ def _is_definition(file_name: str, resource: dict[str, Any]) -> bool:
 def registry() -> Registry:
     """The process-wide registry, built from the R4 definitions on first use."""
     built = Registry()
-    for file_name, resource in iter_resources("SearchParameter-"):
-        if _is_definition(file_name, resource):
+    for _, resource in iter_resources("SearchParameter-"):
+        if _is_definition(resource):
             built.add(resource)
     return built
 
@@ -156,4 +162,5 @@ def register(search_parameter: dict[str, Any]) -> None:
         if not search_parameter.get(key):
             raise bad_request(f"SearchParameter needs '{key}' to be searchable")
     if registry().add(search_parameter) == "skipped":
-        raise bad_request("SearchParameter expression applies to none of its base types")
+        raise bad_request("SearchParameter is not searchable: its type is special or its "
+                          "expression starts at none of its base types")

@@ -42,8 +42,12 @@ class Service:
     url: str
     folder: Path
     process: subprocess.Popen[bytes] | None = None
+    stop_command: list[str] | None = None
 
     def stop(self) -> None:
+        """Stop the server, wait until it has exited, and remove its folder."""
+        if self.stop_command is not None:
+            subprocess.run(self.stop_command, capture_output=True, timeout=60)
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=30)
@@ -83,22 +87,12 @@ def start_postgres(settings: dict[str, str] | None = None) -> Service:
     }
     with open(data / "postgresql.auto.conf", "a") as conf:
         conf.writelines(f"{k} = {v}\n" for k, v in options.items())
-    process = subprocess.Popen(
-        _as_postgres([_pg_bin("postgres"), "-D", str(data)]),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    pg_ctl = [_pg_bin("pg_ctl"), "-D", str(data), "-l", str(folder / "server.log")]
+    subprocess.run(
+        _as_postgres([*pg_ctl, "-w", "-t", "60", "start"]), check=True, capture_output=True
     )
     url = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    _wait(
-        lambda: (
-            subprocess.run(
-                [_pg_bin("pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
-            ).returncode
-            == 0
-        ),
-        "PostgreSQL",
-    )
-    return Service(url, folder, process)
+    return Service(url, folder, stop_command=_as_postgres([*pg_ctl, "-m", "fast", "-w", "stop"]))
 
 
 def start_redis() -> Service:

@@ -18,17 +18,22 @@ def base_url(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/fhir"
 
 
-def prefer_return(request: Request, default: str = "representation") -> str:
-    """`Prefer: return=...`: minimal, representation or OperationOutcome."""
-    for part in request.headers.get("prefer", "").split(";"):
+def _prefer(request: Request, name: str, allowed: tuple[str, ...], default: str) -> str:
+    for part in request.headers.get("prefer", "").replace(",", ";").split(";"):
         key, _, value = part.strip().partition("=")
-        if key.strip() == "return" and value.strip() in (
-            "minimal",
-            "representation",
-            "OperationOutcome",
-        ):
+        if key.strip() == name and value.strip() in allowed:
             return value.strip()
     return default
+
+
+def prefer_return(request: Request, default: str = "representation") -> str:
+    """`Prefer: return=...`: minimal, representation or OperationOutcome."""
+    return _prefer(request, "return", ("minimal", "representation", "OperationOutcome"), default)
+
+
+def prefer_handling(request: Request) -> str:
+    """`Prefer: handling=...`: strict or lenient (the default) for unknown search parameters."""
+    return _prefer(request, "handling", ("strict", "lenient"), "lenient")
 
 
 def version_headers(stored: Stored) -> dict[str, str]:

@@ -12,6 +12,7 @@ from fhir_server.api.operations import invoke
 from fhir_server.api.responses import (
     base_url,
     not_modified,
+    prefer_handling,
     prefer_return,
     version_headers,
     write_response,
@@ -125,6 +126,7 @@ async def _search(request: Request, res_type: str, pairs: list[tuple[str, str]])
         pairs,
         platform.settings.default_page_size,
         platform.settings.max_page_size,
+        lenient=prefer_handling(request) != "strict",
     )
     return render(request, found)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from fhir_server.errors import bad_request
+from fhir_server.errors import Issue, bad_request, operation_outcome
 from fhir_server.interactions.bundles import bundle, search_entry
 from fhir_server.interactions.paging import page_size
 from fhir_server.search import compile_query
@@ -19,21 +19,27 @@ async def search(
     pairs: list[tuple[str, str]],
     default_count: int,
     max_count: int,
+    lenient: bool = True,
 ) -> dict[str, Any]:
-    """One page of a searchset Bundle with self, first and next links."""
+    """One page of a searchset Bundle with self, first and next links.
+
+    Unknown parameters are ignored unless strict (search.html#errors); the links show only
+    what was applied, and an OperationOutcome entry names what was not.
+    """
     cursor = [v for k, v in pairs if k == "_cursor"]
     criteria = [(k, v) for k, v in pairs if k != "_cursor"]
     if cursor and not cursor[-1].isdigit():
         raise bad_request("invalid _cursor")
     after = int(cursor[-1]) if cursor else 0
-    query = compile_query(res_type, criteria)
+    query = compile_query(res_type, criteria, lenient=lenient)
+    criteria = [p for p in criteria if p not in query.ignored]
     result = dict(query.result_params)
     count = page_size(result.get("_count"), default_count, max_count)
     where, args = query.where_sql("r", 2)
     rows = await reader.find(res_type, where, args, count + 1, after)
     page = rows[:count]
     links = [
-        ("self", f"{base}/{res_type}?{urlencode(pairs)}"),
+        ("self", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', c) for c in cursor])}"),
         ("first", f"{base}/{res_type}?{urlencode(criteria)}"),
     ]
     if len(rows) > count and page:
@@ -45,4 +51,13 @@ async def search(
         total = await reader.count(res_type, where, args)
     elif not cursor and len(rows) <= count:
         total = len(page)  # everything fits on the first page: the total is known for free
-    return bundle("searchset", [search_entry(base, s) for s in page], links, total)
+    entries = [search_entry(base, s) for s in page]
+    if query.ignored:
+        entries.append(_ignored_entry(query.ignored))
+    return bundle("searchset", entries, links, total)
+
+
+def _ignored_entry(ignored: list[tuple[str, str]]) -> dict[str, Any]:
+    names = ", ".join(sorted({k for k, _ in ignored}))
+    issue = Issue("not-supported", f"unknown search parameters ignored: {names}", "warning")
+    return {"resource": operation_outcome([issue]), "search": {"mode": "outcome"}}

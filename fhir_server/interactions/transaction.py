@@ -27,6 +27,7 @@ from fhir_server.interactions.entries import (
     run_read,
     run_write,
 )
+from fhir_server.interactions.relink import relink
 from fhir_server.interactions.writing import check, new_id, store_many
 from fhir_server.storage.models import format_instant
 from fhir_server.storage.postgres import Session
@@ -80,13 +81,14 @@ def _references(node: Any) -> Iterator[dict[str, Any]]:
 
 
 async def _rewrite(session: Session, entries: list[Entry], ids: dict[str, str]) -> None:
-    """Point references at the ids settled for the Bundle; resolve conditional references."""
+    """Point links at the ids settled for the Bundle; resolve conditional references."""
     for e in entries:
+        if e.resource is None:
+            continue
+        relink(e.resource, ids)
         for ref in _references(e.resource):
             target = ref["reference"]
-            if target in ids:
-                ref["reference"] = ids[target]
-            elif "?" in target and not target.startswith(("http:", "https:", "urn:")):
+            if "?" in target and not target.startswith(("http:", "https:", "urn:")):
                 res_type, _, query = target.partition("?")
                 found = await match_at_most_one(session, res_type, parse_criteria(query))
                 if found is None:

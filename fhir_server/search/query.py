@@ -16,9 +16,21 @@ from fhir_server.search.params import PARAM_TYPES, date
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
 
-RESULT_PARAMS = frozenset({"_count", "_sort", "_include", "_revinclude", "_summary",
-                           "_elements", "_total", "_contained", "_containedType", "_format",
-                           "_pretty"})
+RESULT_PARAMS = frozenset(
+    {
+        "_count",
+        "_sort",
+        "_include",
+        "_revinclude",
+        "_summary",
+        "_elements",
+        "_total",
+        "_contained",
+        "_containedType",
+        "_format",
+        "_pretty",
+    }
+)
 _MISSING = {"true": True, "false": False}
 
 
@@ -29,6 +41,7 @@ class SearchQuery:
     resource_type: str
     clauses: list[Clause] = field(default_factory=list)
     result_params: list[tuple[str, str]] = field(default_factory=list)
+    ignored: list[tuple[str, str]] = field(default_factory=list)
 
     def where_sql(self, alias: str, first_arg: int) -> tuple[str, list[object]]:
         """A SQL condition on resource row `alias`, with arguments `$first_arg`, ...
@@ -42,15 +55,28 @@ class SearchQuery:
         return sql, args.values
 
 
-def compile_query(resource_type: str, params: list[tuple[str, str]]) -> SearchQuery:
-    """Parse query-string pairs for a search on resource_type; a 400 when they are invalid."""
+def compile_query(
+    resource_type: str, params: list[tuple[str, str]], *, lenient: bool = False
+) -> SearchQuery:
+    """Parse query-string pairs for a search on resource_type; a 400 when they are invalid.
+
+    With lenient (search.html#errors, `Prefer: handling=lenient`), parameters the server
+    does not know are set aside in `ignored` instead; malformed values are still a 400.
+    """
     query = SearchQuery(resource_type)
     for name, value in params:
         if name in RESULT_PARAMS:
             query.result_params.append((name, value))
+        elif lenient and _unknown(resource_type, name):
+            query.ignored.append((name, value))
         elif value != "":  # an empty value places no constraint
             query.clauses.append(_clause(resource_type, name, value))
     return query
+
+
+def _unknown(resource_type: str, name: str) -> bool:
+    code = name.partition(":")[0]
+    return "." not in code and registry().get(resource_type, code) is None
 
 
 def _clause(resource_type: str, name: str, value: str) -> Clause:
@@ -59,12 +85,14 @@ def _clause(resource_type: str, name: str, value: str) -> Clause:
         raise bad_request(f"chained search '{name}' is not supported yet", code="not-supported")
     param = registry().get(resource_type, code)
     if param is None:
-        raise bad_request(f"unknown search parameter '{code}' for {resource_type}",
-                          code="not-supported")
+        raise bad_request(
+            f"unknown search parameter '{code}' for {resource_type}", code="not-supported"
+        )
     if code in RESOURCE_COLUMNS:
         if modifier:
-            raise bad_request(f"modifier ':{modifier}' is not supported on '{code}'",
-                              code="not-supported")
+            raise bad_request(
+                f"modifier ':{modifier}' is not supported on '{code}'", code="not-supported"
+            )
         return _column_clause(code, _alternatives(value))
     return _index_clause(resource_type, param, modifier or None, value)
 
@@ -82,18 +110,22 @@ def _alternatives(value: str) -> list[str]:
     return alternatives
 
 
-def _index_clause(resource_type: str, param: SearchParam, modifier: str | None,
-                  value: str) -> IndexClause:
+def _index_clause(
+    resource_type: str, param: SearchParam, modifier: str | None, value: str
+) -> IndexClause:
     kind = PARAM_TYPES.get(param.type)
     if kind is None:
-        raise bad_request(f"{param.type} parameter '{param.code}' is not supported yet",
-                          code="not-supported")
+        raise bad_request(
+            f"{param.type} parameter '{param.code}' is not supported yet", code="not-supported"
+        )
     if modifier == "missing":
         if value not in _MISSING:
             raise bad_request(f"'{param.code}:missing' must be true or false, not '{value}'")
         return IndexClause(resource_type, param.code, kind, modifier, (_MISSING[value],))
     if modifier is not None and not kind.accepts(modifier):
-        raise bad_request(f"modifier ':{modifier}' is not supported on {param.type} "
-                          f"parameter '{param.code}'", code="not-supported")
+        raise bad_request(
+            f"modifier ':{modifier}' is not supported on {param.type} parameter '{param.code}'",
+            code="not-supported",
+        )
     values = tuple(kind.parse_value(v, modifier) for v in _alternatives(value))
     return IndexClause(resource_type, param.code, kind, modifier, values)

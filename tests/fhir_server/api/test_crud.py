@@ -135,3 +135,23 @@ def test_history_since_and_at(client: httpx.Client) -> None:
     at = client.get(f"/Patient/{created['id']}/_history", params={"_at": moment}).json()
     assert [e["resource"]["meta"]["versionId"] for e in at["entry"]] == ["1"]
     assert client.get("/Patient/_history", params={"_since": "yesterday"}).status_code == 400
+
+
+def test_unknown_search_parameters_lenient_by_default_strict_on_request(
+    client: httpx.Client,
+) -> None:
+    _create(client)
+    lenient = client.get("/Patient", params={"gender": "male", "_list": "$current", "_count": 1})
+    assert lenient.status_code == 200, lenient.text
+    body = lenient.json()
+    self_link = next(link["url"] for link in body["link"] if link["relation"] == "self")
+    assert "_list" not in self_link and "gender=male" in self_link
+    outcome = [e for e in body["entry"] if e["search"]["mode"] == "outcome"]
+    assert "_list" in outcome[0]["resource"]["issue"][0]["diagnostics"]
+    strict = client.get(
+        "/Patient", params={"_list": "$current"}, headers={"Prefer": "handling=strict"}
+    )
+    assert strict.status_code == 400
+    # Conditional criteria are never lenient: an ignored criterion could match everything.
+    r = client.delete("/Patient", params={"no-such-param": "1"})
+    assert r.status_code == 400

@@ -157,3 +157,37 @@ def test_batch_entries_fail_independently(client: httpx.Client) -> None:
     statuses = [e["response"]["status"] for e in r.json()["entry"]]
     assert statuses == ["201 Created", "422", "404", "400"]
     assert r.json()["entry"][1]["response"]["outcome"]["resourceType"] == "OperationOutcome"
+
+
+def test_transaction_relinks_uri_and_narrative_but_not_identifiers(client: httpx.Client) -> None:
+    binary_url = "http://elsewhere.example/fhir/Binary/b1"
+    doc_uuid = "urn:uuid:6a2c0c0e-8d4e-4d8e-9d0b-0f6f3f6c2b11"
+    div = f'<div xmlns="http://www.w3.org/1999/xhtml"><a href="{binary_url}">报告</a></div>'
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {
+                "fullUrl": doc_uuid,
+                "resource": {
+                    "resourceType": "DocumentReference",
+                    "status": "current",
+                    "masterIdentifier": {"system": "urn:ietf:rfc:3986", "value": doc_uuid},
+                    "text": {"status": "generated", "div": div},
+                    "content": [{"attachment": {"contentType": "text/plain", "url": binary_url}}],
+                },
+                "request": {"method": "POST", "url": "DocumentReference"},
+            },
+            {
+                "fullUrl": binary_url,
+                "resource": {"resourceType": "Binary", "contentType": "text/plain", "data": "aGk="},
+                "request": {"method": "POST", "url": "Binary"},
+            },
+        ],
+    }
+    r = client.post("", json=bundle, headers={"Prefer": "return=representation"})
+    assert r.status_code == 200, r.text
+    doc, binary = (e["resource"] for e in r.json()["entry"])
+    assert doc["content"][0]["attachment"]["url"] == f"Binary/{binary['id']}"
+    assert f'href="Binary/{binary["id"]}"' in doc["text"]["div"]
+    assert doc["masterIdentifier"]["value"] == doc_uuid

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "deploy" / "scripts"))
 
 import services  # noqa: E402
@@ -24,9 +24,11 @@ def postgres() -> Iterator[str]:
     from fhir_server.storage.migrate import upgrade
 
     service = services.start_postgres()
-    upgrade(service.url)
-    yield service.url
-    service.stop()
+    try:
+        upgrade(service.url)
+        yield service.url
+    finally:
+        service.stop()
 
 
 @pytest.fixture(scope="session")

@@ -84,3 +84,14 @@ def reindex(resource_type: str = typer.Option(None, "--type", help="只重建该
             reindex_all(dsn, resource_type, lambda n: bar.update(task, completed=n))
         )
     console.print(f"[green]已重建 {total} 个资源的索引[/]")
+
+
+def _register_commands() -> None:
+    """Add the commands that other packages publish in the `regional_hie.commands` group."""
+    from importlib.metadata import entry_points
+
+    for ep in entry_points(group="regional_hie.commands"):
+        ep.load()(app)
+
+
+_register_commands()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from copy import deepcopy
 from typing import Any
 
 from lxml import etree
 
 from fhir_server.errors import bad_request
+from fhir_server.formats.xml_parser import parse_document
 from fhir_server.formats.xml_shape import (
     COMPLEX,
     EXTENSION_TAG,
@@ -20,17 +22,17 @@ from fhir_server.formats.xml_shape import (
     Member,
     PrimitiveCodec,
     Shape,
-    element_path,
+    codec_of,
     extension_shape,
     int_in_range,
     max_depth,
+    member_shape,
     resource_shape,
-    shape_of,
 )
-from fhir_server.formats.xml_parser import parse_document
 
 Json = dict[str, Any]
 _PRIMITIVE_ATTRS = ("id", "value")
+_ATTRIBUTE_TYPES = {"id": "string", "url": "uri"}  # Element.id, Extension.url
 _XML_SPACE = " \t\r\n"  # XML's whitespace; str.isspace() would also take U+00A0
 
 
@@ -42,10 +44,10 @@ def read_resource(data: object) -> Json:
 def _resource(el: Any, depth: int) -> Json:
     qname = etree.QName(el)
     if qname.namespace != FHIR_NS:
-        raise bad_request(f"{element_path(el)}: <{qname.localname}> is not in the {FHIR_NS} namespace")
+        raise _fail(el, f"<{qname.localname}> is not in the {FHIR_NS} namespace")
     shape = resource_shape(qname.localname)
     if shape is None:
-        raise bad_request(f"{element_path(el)}: unknown resource type {qname.localname!r}")
+        raise _fail(el, f"unknown resource type {qname.localname!r}")
     obj: Json = {"resourceType": qname.localname}
     _check_attributes(el, ())
     _children(el, shape, obj, depth)
@@ -55,10 +57,10 @@ def _resource(el: Any, depth: int) -> Json:
 def _object(el: Any, shape: Shape, depth: int) -> Json:
     obj: Json = {}
     for name in _check_attributes(el, shape.attributes):
-        obj[name] = el.get(name)
+        obj[name] = _value(el, el.get(name), codec_of(_ATTRIBUTE_TYPES[name]))
     _children(el, shape, obj, depth)
     if not obj:
-        raise bad_request(f"{element_path(el)}: empty element")
+        raise _fail(el, "empty element")
     return obj
 
 
@@ -69,13 +71,13 @@ def _check_attributes(el: Any, allowed: tuple[str, ...]) -> list[str]:
     if len(present) != len(attrib):
         for name in attrib:
             if name not in allowed and not name.startswith(f"{{{XSI_NS}}}"):
-                raise bad_request(f"{element_path(el)}: unknown attribute {name!r}")
+                raise _fail(el, f"unknown attribute {name!r}")
     return present
 
 
 def _children(el: Any, shape: Shape, obj: Json, depth: int) -> None:
     if depth > max_depth():
-        raise bad_request(f"{element_path(el)}: nested deeper than {max_depth()} levels")
+        raise _fail(el, f"nested deeper than {max_depth()} levels")
     _no_text(el, el.text)
     by_tag = shape.by_tag
     arrays: list[Member] = []
@@ -97,23 +99,23 @@ def _children(el: Any, shape: Shape, obj: Json, depth: int) -> None:
 
 def _no_text(el: Any, text: str | None) -> None:
     if text and text.strip(_XML_SPACE):
-        raise bad_request(f"{element_path(el)}: text content {text.strip()[:40]!r} is not allowed")
+        raise _fail(el, f"text content {text.strip()[:40]!r} is not allowed")
 
 
 def _unknown(child: Any) -> Exception:
     if not isinstance(child.tag, str):
-        return bad_request(f"{element_path(child.getparent())}: unexpected XML node")
+        return _fail(child.getparent(), "unexpected XML node")
     qname = etree.QName(child)
     if qname.namespace != FHIR_NS:
-        return bad_request(f"{element_path(child)}: element is not in the {FHIR_NS} namespace")
-    return bad_request(f"{element_path(child)}: unknown element")
+        return _fail(child, f"element is not in the {FHIR_NS} namespace")
+    return _fail(child, "unknown element")
 
 
 def _store(child: Any, member: Member, obj: Json, value: Any) -> None:
     if member.is_array:
         obj.setdefault(member.name, []).append(value)
     elif member.name in obj:
-        raise bad_request(f"{element_path(child)}: repeats but allows one value")
+        raise _fail(child, "repeats but allows one value")
     else:
         obj[member.name] = value
 
@@ -130,7 +132,7 @@ def _primitive(child: Any, member: Member, obj: Json, depth: int) -> None:
         obj.setdefault(member.companion, []).append(extra)
         return
     if member.name in obj or member.companion in obj:
-        raise bad_request(f"{element_path(child)}: repeats but allows one value")
+        raise _fail(child, "repeats but allows one value")
     if value is not None:
         obj[member.name] = value
     if extra is not None:
@@ -145,14 +147,14 @@ def _primitive_parts(child: Any, member: Member, depth: int) -> tuple[Any, Json 
         value = _value(child, child.get("value"), member.codec)  # type: ignore[arg-type]
     extra = _companion(child, "id" in present, depth)
     if value is None and extra is None:
-        raise bad_request(f"{element_path(child)}: needs a value attribute or extensions")
+        raise _fail(child, "needs a value attribute or extensions")
     return value, extra
 
 
 def _companion(child: Any, has_id: bool, depth: int) -> Json | None:
     """The JSON `_field` object of a primitive: its id and extensions, or None."""
     _no_text(child, child.text)
-    extra: Json = {"id": child.get("id")} if has_id else {}
+    extra: Json = {"id": _value(child, child.get("id"), codec_of("string"))} if has_id else {}
     if len(child):
         shape = extension_shape()
         extensions = extra["extension"] = []
@@ -175,8 +177,7 @@ def _tidy_primitive_array(obj: Json, member: Member) -> None:
 
 
 def _complex(child: Any, member: Member, obj: Json, depth: int) -> None:
-    assert member.typedef is not None
-    _store(child, member, obj, _object(child, shape_of(member.typedef), depth))
+    _store(child, member, obj, _object(child, member_shape(member), depth))
 
 
 def _contained(child: Any, member: Member, obj: Json, depth: int) -> None:
@@ -186,19 +187,21 @@ def _contained(child: Any, member: Member, obj: Json, depth: int) -> None:
         _no_text(child, node.tail)
     inner = [node for node in child if node.tag is not etree.Comment]
     if len(inner) != 1:
-        raise bad_request(f"{element_path(child)}: must hold exactly one resource")
+        raise _fail(child, "must hold exactly one resource")
     _store(child, member, obj, _resource(inner[0], depth + 1))
 
 
 def _xhtml(child: Any, member: Member, obj: Json, depth: int) -> None:
-    text = etree.tostring(child, encoding="unicode", with_tail=False)
-    _store(child, member, obj, text)
+    if len(child.nsmap) > 1:  # drop declarations inherited from the document but unused
+        child = deepcopy(child)
+        etree.cleanup_namespaces(child)
+    _store(child, member, obj, etree.tostring(child, encoding="unicode", with_tail=False))
 
 
 def _value(child: Any, text: str, codec: PrimitiveCodec) -> Any:
     # xml.html: attribute values are never empty, nor only whitespace.
     if not text.strip(_XML_SPACE):
-        raise bad_request(f"{element_path(child)}: empty value attribute")
+        raise _fail(child, "empty attribute value")
     if codec.pattern is not None and codec.pattern.fullmatch(text) is None:
         raise _invalid(child, codec, text)
     kind = codec.json_kind
@@ -226,7 +229,7 @@ def _number(text: str) -> int | float:
 
 
 def _invalid(child: Any, codec: PrimitiveCodec, text: str) -> Exception:
-    return bad_request(f"{element_path(child)}: {text[:40]!r} is not a valid {codec.name}")
+    return _fail(child, f"{text[:40]!r} is not a valid {codec.name}")
 
 
 _READERS: dict[str, Callable[[Any, Member, Json, int], None]] = {
@@ -235,3 +238,29 @@ _READERS: dict[str, Callable[[Any, Member, Json, int], None]] = {
     RESOURCE: _contained,
     XHTML: _xhtml,
 }
+
+
+def _fail(el: Any, message: str) -> Exception:
+    """A 400 naming the element's location in the diagnostics and as the issue expression."""
+    where = _element_path(el)
+    return bad_request(f"{where}: {message}", expression=where)
+
+
+def _element_path(el: Any) -> str:
+    """A FHIRPath-like location of an lxml element, for error messages only."""
+    parts: list[str] = []
+    node = el
+    while node is not None:
+        local = etree.QName(node).localname if isinstance(node.tag, str) else "?"
+        parent = node.getparent()
+        if parent is None or not local[:1].isupper():
+            parts.append(local + _index(node, parent))
+        node = parent
+    return ".".join(reversed(parts))
+
+
+def _index(node: Any, parent: Any) -> str:
+    if parent is None:
+        return ""
+    same = [c for c in parent if c.tag == node.tag]
+    return f"[{same.index(node)}]" if len(same) > 1 else ""

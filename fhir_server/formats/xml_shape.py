@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
-
-from lxml import etree
 
 from fhir_server.definitions.structure import Element, TypeDef, type_system
 from fhir_server.settings import get_settings
@@ -29,7 +26,9 @@ PRIMITIVE, COMPLEX, RESOURCE, XHTML = "primitive", "complex", "resource", "xhtml
 # a non-empty value once XML has excluded control characters, which the reader checks
 # for every primitive anyway. The rest are the StructureDefinitions' own regexes.
 _REGEX_OVERRIDES: dict[str, str | None] = {
-    "base64Binary": r"[0-9a-zA-Z+/=\s]+", "string": None, "markdown": None,
+    "base64Binary": r"[0-9a-zA-Z+/=\s]+",
+    "string": None,
+    "markdown": None,
 }
 _INT_BOUNDS = (-(2**31), 2**31 - 1)  # datatypes.html#integer: 32-bit signed
 
@@ -55,6 +54,8 @@ class Member:
     companion: str
     codec: PrimitiveCodec | None = None
     typedef: TypeDef | None = None
+    shape: Shape | None = None  # the typedef's shape, filled in on first use
+    single: bool = False  # a primitive that is not an array: the writer's fast path
 
 
 @dataclass(slots=True)
@@ -68,7 +69,7 @@ class Shape:
     by_tag: dict[str, Member] = field(default_factory=dict)
 
 
-_SHAPES: dict[int, Shape] = {}
+_SHAPES: dict[str, Shape] = {}  # by TypeDef name: types by name, backbones by path
 _CODECS: dict[str, PrimitiveCodec] = {}
 
 
@@ -89,10 +90,18 @@ def resource_shape(resource_type: object) -> Shape | None:
 
 def shape_of(td: TypeDef) -> Shape:
     """The (cached) shape of a resource, datatype or backbone element."""
-    shape = _SHAPES.get(id(td))
+    shape = _SHAPES.get(td.name)
     if shape is None:
-        shape = _SHAPES[id(td)] = _build_shape(td)
+        shape = _SHAPES[td.name] = _build_shape(td)
     return shape
+
+
+def member_shape(member: Member) -> Shape:
+    """The shape of a complex member's type, looked up once and kept on the member."""
+    if member.shape is None:
+        assert member.typedef is not None
+        member.shape = shape_of(member.typedef)
+    return member.shape
 
 
 def extension_shape() -> Shape:
@@ -126,8 +135,17 @@ def _member(name: str, element: Element, order: int) -> Member:
     if code == "Resource":
         return Member(name, tag, RESOURCE, element.is_array, order, "")
     if element.backbone is None and code in type_system().primitives:
-        return Member(name, tag, PRIMITIVE, element.is_array, order, "_" + name,
-                      codec=codec_of(code))
+        single = not element.is_array
+        return Member(
+            name,
+            tag,
+            PRIMITIVE,
+            element.is_array,
+            order,
+            "_" + name,
+            codec=codec_of(code),
+            single=single,
+        )
     typedef = element.backbone or type_system().types[code]
     return Member(name, tag, COMPLEX, element.is_array, order, "", typedef=typedef)
 
@@ -137,7 +155,7 @@ def codec_of(type_code: str) -> PrimitiveCodec:
     codec = _CODECS.get(type_code)
     if codec is None:
         prim = type_system().primitives[type_code]
-        regex = _REGEX_OVERRIDES[type_code] if type_code in _REGEX_OVERRIDES else prim.regex
+        regex = _REGEX_OVERRIDES.get(type_code, prim.regex)
         # The spec's regexes use XML Schema classes: \s is ASCII whitespace only.
         pattern = re.compile(regex, re.ASCII) if regex else None
         codec = _CODECS[type_code] = PrimitiveCodec(type_code, prim.json_kind, pattern)
@@ -147,23 +165,3 @@ def codec_of(type_code: str) -> PrimitiveCodec:
 def int_in_range(value: int) -> bool:
     """Whether an integer fits FHIR's 32-bit integer types."""
     return _INT_BOUNDS[0] <= value <= _INT_BOUNDS[1]
-
-
-def element_path(el: Any, leaf: str | None = None) -> str:
-    """A FHIRPath-like location of an lxml element, for error messages only."""
-    parts: list[str] = [] if leaf is None else [leaf]
-    node = el
-    while node is not None:
-        local = etree.QName(node).localname if isinstance(node.tag, str) else "?"
-        parent = node.getparent()
-        if parent is None or not local[:1].isupper():
-            parts.append(local + _index(node, parent))
-        node = parent
-    return ".".join(reversed(parts))
-
-
-def _index(node: Any, parent: Any) -> str:
-    if parent is None:
-        return ""
-    same = [c for c in parent if c.tag == node.tag]
-    return f"[{same.index(node)}]" if len(same) > 1 else ""

@@ -5,25 +5,10 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from fhir_server.errors import bad_request, precondition_failed
-from fhir_server.search import compile_query
+from fhir_server.search import RESULT_PARAMS, compile_query
 from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
 
-RESULT_PARAMS = frozenset(
-    {
-        "_count",
-        "_sort",
-        "_include",
-        "_revinclude",
-        "_summary",
-        "_elements",
-        "_total",
-        "_contained",
-        "_containedType",
-        "_format",
-        "_pretty",
-    }
-)
 
 
 def parse_criteria(query: str) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
 
 
-
 def parse_criteria(query: str) -> list[tuple[str, str]]:
     """The search pairs of a conditional URL's query; empty or result-only criteria are refused."""
     query = query.lstrip("?")

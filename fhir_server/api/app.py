@@ -5,16 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.api.formats import JSON, render
-from fhir_server.api.routing import router
+from fhir_server.api.routing import dispatcher, openapi_paths
 from fhir_server.errors import FhirError, Issue, operation_outcome
 from fhir_server.platform import start_platform
 from fhir_server.settings import Settings, get_settings
@@ -52,6 +55,15 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return _outcome(request, 500, [Issue("exception", "internal error; it has been logged")])
 
 
+def _openapi(app: FastAPI) -> dict[str, Any]:
+    """FastAPI's document for its own routes plus the FHIR route table."""
+    if app.openapi_schema is None:
+        schema = get_openapi(title=app.title, version=app.version, routes=app.routes)
+        schema["paths"] = {**schema.get("paths", {}), **openapi_paths()}
+        app.openapi_schema = schema
+    return app.openapi_schema
+
+
 def create_app(settings: Settings | None = None, dsn: str | None = None) -> FastAPI:
     """The application; the platform starts in the lifespan, against dsn or the settings' URL."""
     settings = settings or get_settings()
@@ -72,7 +84,10 @@ def create_app(settings: Settings | None = None, dsn: str | None = None) -> Fast
         docs_url="/docs",
         openapi_url="/openapi.json",
     )
-    app.include_router(router)
+    fhir = dispatcher()
+    app.router.routes.append(Route("/fhir", fhir))  # the base itself: POST [base] for Bundles
+    app.mount("/fhir", fhir)
+    app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_exception_handler(FhirError, _fhir_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

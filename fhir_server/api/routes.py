@@ -152,10 +152,11 @@ async def create_route(request: Request, res_type: str) -> Response:
     platform = _platform(request)
     _known(platform, res_type)
     resource, received = await _body(request)
-    async with platform.repo.transaction() as session:
-        result = await create.create(
-            session, res_type, resource, received, request.headers.get("if-none-exist")
-        )
+    if_none_exist = request.headers.get("if-none-exist")
+    # A plain create is one statement; a conditional one locks, searches, then writes.
+    scope = platform.repo.transaction if if_none_exist else platform.repo.single_statement
+    async with scope() as session:
+        result = await create.create(session, res_type, resource, received, if_none_exist)
     return write_response(request, result)
 
 

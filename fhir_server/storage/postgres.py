@@ -259,6 +259,11 @@ class Session(Reader):
         )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query on release: the platform keeps no session state (no SET,
+    LISTEN or session advisory locks), and the reset would cost a round trip per request."""
+
+
 class Repository(Reader):
     """The connection pool; reads outside a transaction go straight to the pool."""
 
@@ -270,12 +275,22 @@ class Repository(Reader):
     async def connect(cls, dsn: str, *, min_size: int = 2, max_size: int = 16) -> Repository:
         """Open a pool against dsn."""
         pool = await asyncpg.create_pool(
-            dsn, min_size=min_size, max_size=max_size, statement_cache_size=256
+            dsn,
+            min_size=min_size,
+            max_size=max_size,
+            statement_cache_size=256,
+            reset=_keep_session,
         )
         return cls(pool)
 
     async def close(self) -> None:
         await self.pool.close()
+
+    @asynccontextmanager
+    async def single_statement(self) -> AsyncIterator[Session]:
+        """A session for work that is one SQL statement, atomic on its own: no BEGIN/COMMIT."""
+        async with self.pool.acquire() as conn:
+            yield Session(conn)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:

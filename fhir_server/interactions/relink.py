@@ -15,33 +15,53 @@ from fhir_server.definitions.structure import TypeDef, type_system
 LINK_TYPES = frozenset({"uri", "url", "oid", "uuid", "canonical"})
 
 
-def relink(resource: dict[str, Any], ids: dict[str, str]) -> None:
-    """Replace, in place, every link in resource that names a key of ids."""
+def relink(resource: dict[str, Any], ids: dict[str, str]) -> list[dict[str, Any]]:
+    """Replace, in place, every link in resource that names a key of ids.
+
+    Returns the References left with a conditional target (`Patient?identifier=...`), found
+    on the same walk, for the caller to resolve by search.
+    """
+    conditional: list[dict[str, Any]] = []
     typedef = type_system().types.get(str(resource.get("resourceType")))
-    if typedef is not None and ids:
-        _walk(resource, typedef, ids)
+    if typedef is not None:
+        _walk(resource, typedef, ids, conditional)
+    return conditional
 
 
-def _walk(node: dict[str, Any], typedef: TypeDef, ids: dict[str, str]) -> None:
+def _walk(
+    node: dict[str, Any], typedef: TypeDef, ids: dict[str, str], conditional: list[dict[str, Any]]
+) -> None:
     types = type_system().types
     for key, value in node.items():
         element = typedef.elements.get(key)
         if element is None:
             continue
         code = element.type_code
-        if code in LINK_TYPES or (typedef.name == "Reference" and key == "reference"):
+        if typedef.name == "Reference" and key == "reference":
+            node[key] = _swap(value, ids)
+            if _is_conditional(node[key]):
+                conditional.append(node)
+        elif code in LINK_TYPES:
             node[key] = _swap(value, ids)
         elif code == "xhtml" and isinstance(value, str):
             node[key] = _relink_xhtml(value, ids)
         elif code == "Resource":
             for item in value if isinstance(value, list) else [value]:
                 if isinstance(item, dict):
-                    relink(item, ids)
+                    conditional.extend(relink(item, ids))
         else:
             child = element.backbone or types.get(code)
             for item in value if isinstance(value, list) else [value]:
                 if child is not None and isinstance(item, dict):
-                    _walk(item, child, ids)
+                    _walk(item, child, ids, conditional)
+
+
+def _is_conditional(target: Any) -> bool:
+    return (
+        isinstance(target, str)
+        and "?" in target
+        and not target.startswith(("http:", "https:", "urn:"))
+    )
 
 
 def _swap(value: Any, ids: dict[str, str]) -> Any:

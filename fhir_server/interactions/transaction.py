@@ -69,31 +69,18 @@ async def _settle(session: Session, e: Entry) -> None:
                 e.resource = {**e.resource, "id": e.res_id}
 
 
-def _references(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        if isinstance(node.get("reference"), str):
-            yield node
-        for value in node.values():
-            yield from _references(value)
-    elif isinstance(node, list):
-        for item in node:
-            yield from _references(item)
-
-
 async def _rewrite(session: Session, entries: list[Entry], ids: dict[str, str]) -> None:
     """Point links at the ids settled for the Bundle; resolve conditional references."""
     for e in entries:
         if e.resource is None:
             continue
-        relink(e.resource, ids)
-        for ref in _references(e.resource):
+        for ref in relink(e.resource, ids):
             target = ref["reference"]
-            if "?" in target and not target.startswith(("http:", "https:", "urn:")):
-                res_type, _, query = target.partition("?")
-                found = await match_at_most_one(session, res_type, parse_criteria(query))
-                if found is None:
-                    raise precondition_failed(f"conditional reference {target!r} matches nothing")
-                ref["reference"] = f"{res_type}/{found.res_id}"
+            res_type, _, query = target.partition("?")
+            found = await match_at_most_one(session, res_type, parse_criteria(query))
+            if found is None:
+                raise precondition_failed(f"conditional reference {target!r} matches nothing")
+            ref["reference"] = f"{res_type}/{found.res_id}"
 
 
 def _identities(entries: list[Entry], base: str) -> dict[str, str]:

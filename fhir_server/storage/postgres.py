@@ -161,7 +161,13 @@ class Session(Reader):
             return []
         types, ids, bodies = ([i[0] for i in items], [i[1] for i in items], [i[2] for i in items])
         rows = await self.conn.fetch(
-            INSERT_MANY, types, ids, [1] * len(items), [moment] * len(items), bodies, method,
+            INSERT_MANY,
+            types,
+            ids,
+            [1] * len(items),
+            [moment] * len(items),
+            bodies,
+            method,
             *bulk_index_args([i[3] for i in items]),
         )
         return [

@@ -36,6 +36,9 @@ async def search(
     result = dict(query.result_params)
     count = page_size(result.get("_count"), default_count, max_count)
     where, args = query.where_sql("r", 2)
+    if result.get("_summary") == "count":  # search.html#summary: the total only, no entries
+        self_link = ("self", f"{base}/{res_type}?{urlencode(criteria)}")
+        return bundle("searchset", [], [self_link], await reader.count(res_type, where, args))
     rows = await reader.find(res_type, where, args, count + 1, after)
     page = rows[:count]
     links = [
@@ -46,7 +49,7 @@ async def search(
         links.append(
             ("next", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', str(page[-1].rid))])}")
         )
-    total = None
+    total: int | None = None
     if result.get("_total") == "accurate":
         total = await reader.count(res_type, where, args)
     elif not cursor and len(rows) <= count:

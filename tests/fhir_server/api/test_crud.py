@@ -155,3 +155,12 @@ def test_unknown_search_parameters_lenient_by_default_strict_on_request(
     # Conditional criteria are never lenient: an ignored criterion could match everything.
     r = client.delete("/Patient", params={"no-such-param": "1"})
     assert r.status_code == 400
+
+
+def test_summary_count_returns_the_total_without_entries(client: httpx.Client) -> None:
+    for _ in range(3):
+        _create(client, {"resourceType": "Device", "status": "inactive"})
+    body = client.get("/Device", params={"status": "inactive", "_summary": "count"}).json()
+    assert body["entry"] == [] and body["total"] >= 3
+    page = client.get("/Device", params={"status": "inactive", "_count": 1}).json()
+    assert len(page["entry"]) == 1

@@ -36,11 +36,8 @@ def db_upgrade() -> None:
     console.print("[green]数据库已是最新版本[/]")
 
 
-@app.command()
-def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
-    """启动平台（FHIR 服务位于 /fhir）。"""
-    import uvicorn
-
+def _prepare(host: str, port: int) -> None:
+    """Migrate the database and point every server process at it."""
     from fhir_server.storage.migrate import upgrade
 
     dsn = resolve_dsn()
@@ -50,6 +47,11 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
     if not get_settings().broker_url:
         console.print("[yellow]未配置 HIE_BROKER_URL：后台任务在进程内执行[/]")
     console.print(f"[green]FHIR 服务地址：http://{host}:{port}/fhir[/]")
+
+
+def _run_server(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
     uvicorn.run(
         "fhir_server.api.asgi:app",
         host=host,
@@ -60,6 +62,26 @@ def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
         loop="uvloop",
         http="httptools",
     )
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8080, workers: int = 1) -> None:
+    """启动平台（FHIR 服务位于 /fhir）。"""
+    _prepare(host, port)
+    _run_server(host, port, workers)
+
+
+@app.command()
+def demo(host: str = "127.0.0.1", port: int = 8080, patients: int = 300) -> None:
+    """启动平台并载入一个小型示例县域（首次启动时），然后持续提供服务。"""
+    import threading
+
+    from fhir_server.demo import load_when_ready
+
+    _prepare(host, port)
+    base = f"http://{host}:{port}/fhir"
+    threading.Thread(target=load_when_ready, args=(base, patients, console), daemon=True).start()
+    _run_server(host, port, 1)
 
 
 @app.command()

@@ -75,7 +75,7 @@ def _depth_ok(node: Any, limit: int) -> bool:
     return True
 
 
-def parse_document(body: bytes, content_type: str | None, max_depth: int) -> Any:
+def parse_document(body: bytes, content_type: str | None, max_depth: int | None) -> Any:
     """Parse a JSON or XML body; 400 for malformed input, 415 for other media types."""
     kind = media_type(content_type)
     if not body:
@@ -88,13 +88,19 @@ def parse_document(body: bytes, content_type: str | None, max_depth: int) -> Any
         document = orjson.loads(body)
     except orjson.JSONDecodeError as exc:
         raise bad_request(f"malformed JSON: {exc}", code="structure") from exc
-    if not _depth_ok(document, max_depth):
+    if max_depth is not None and not _depth_ok(document, max_depth):
         raise bad_request(f"the body nests deeper than {max_depth} levels", code="structure")
     return document
 
 
-def parse_resource(body: bytes, content_type: str | None, max_depth: int) -> dict[str, Any]:
-    """Parse a body that must be one resource (a JSON object with a resourceType)."""
+def parse_resource(
+    body: bytes, content_type: str | None, max_depth: int | None
+) -> dict[str, Any]:
+    """Parse a body that must be one resource (a JSON object with a resourceType).
+
+    max_depth None skips the nesting pre-check, for callers that validate every resource
+    (whose walk has its own depth limit) before anything else walks it.
+    """
     document = parse_document(body, content_type, max_depth)
     if not isinstance(document, dict) or not isinstance(document.get("resourceType"), str):
         raise bad_request("the body must be a FHIR resource with a resourceType", code="structure")

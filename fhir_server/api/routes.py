@@ -36,11 +36,12 @@ def _known(platform: Platform, res_type: str) -> None:
         raise not_found(f"unknown resource type {res_type!r}")
 
 
-async def _body(request: Request) -> tuple[dict[str, Any], Received]:
+async def _body(request: Request, depth_checked: bool = True) -> tuple[dict[str, Any], Received]:
     settings = _platform(request).settings
     raw = await read_body(request, settings.max_body_bytes)
     content_type = request.headers.get("content-type", "")
-    return parse_resource(raw, content_type, settings.max_json_depth), Received(raw, content_type)
+    depth = settings.max_json_depth if depth_checked else None
+    return parse_resource(raw, content_type, depth), Received(raw, content_type)
 
 
 def _deleted(request: Request, stored: Any) -> Response:
@@ -64,7 +65,9 @@ async def metadata(request: Request) -> Response:
 @fhir_route("POST", "", served=[("system", "transaction"), ("system", "batch")], body=True)
 async def bundle_route(request: Request) -> Response:
     platform = _platform(request)
-    document, _ = await _body(request)
+    # Bundles skip the nesting pre-walk: each entry's resource is validated (depth-limited)
+    # before the transaction walks it, and nothing else of the Bundle is walked deeply.
+    document, _ = await _body(request, depth_checked=False)
     result = await process_bundle(
         platform.repo,
         base_url(request),

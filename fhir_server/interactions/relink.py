@@ -24,36 +24,63 @@ def relink(resource: dict[str, Any], ids: dict[str, str]) -> list[dict[str, Any]
     conditional: list[dict[str, Any]] = []
     typedef = type_system().types.get(str(resource.get("resourceType")))
     if typedef is not None:
-        _walk(resource, typedef, ids, conditional)
+        _walk(resource, _plan(typedef), ids, conditional)
     return conditional
 
 
+# What the walk does with a property: swap a link, a Reference.reference, narrative XHTML,
+# a contained resource, or descend into a complex value with its own plan.
+SWAP, REFERENCE, XHTML, RESOURCE, DESCEND = range(5)
+Plan = dict[str, tuple[int, Any]]
+_PLANS: dict[int, Plan] = {}
+
+
+def _plan(typedef: TypeDef) -> Plan:
+    """The walk's plan for a type, compiled once per type from the type system."""
+    plan = _PLANS.get(id(typedef))
+    if plan is None:
+        plan = _PLANS[id(typedef)] = {}
+        types = type_system().types
+        for key, element in typedef.elements.items():
+            code = element.type_code
+            if typedef.name == "Reference" and key == "reference":
+                plan[key] = (REFERENCE, None)
+            elif code in LINK_TYPES:
+                plan[key] = (SWAP, None)
+            elif code == "xhtml":
+                plan[key] = (XHTML, None)
+            elif code == "Resource":
+                plan[key] = (RESOURCE, None)
+            elif (child := element.backbone or types.get(code)) is not None:
+                plan[key] = (DESCEND, child)
+    return plan
+
+
 def _walk(
-    node: dict[str, Any], typedef: TypeDef, ids: dict[str, str], conditional: list[dict[str, Any]]
+    node: dict[str, Any], plan: Plan, ids: dict[str, str], conditional: list[dict[str, Any]]
 ) -> None:
-    types = type_system().types
     for key, value in node.items():
-        element = typedef.elements.get(key)
-        if element is None:
+        step = plan.get(key)
+        if step is None:
             continue
-        code = element.type_code
-        if typedef.name == "Reference" and key == "reference":
+        action, child = step
+        if action == DESCEND:
+            child_plan = _plan(child)
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, dict):
+                    _walk(item, child_plan, ids, conditional)
+        elif action == SWAP:
+            node[key] = _swap(value, ids)
+        elif action == REFERENCE:
             node[key] = _swap(value, ids)
             if _is_conditional(node[key]):
                 conditional.append(node)
-        elif code in LINK_TYPES:
-            node[key] = _swap(value, ids)
-        elif code == "xhtml" and isinstance(value, str):
+        elif action == XHTML and isinstance(value, str):
             node[key] = _relink_xhtml(value, ids)
-        elif code == "Resource":
-            for item in value if isinstance(value, list) else [value]:
+        elif action == RESOURCE:
+            for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, dict):
                     conditional.extend(relink(item, ids))
-        else:
-            child = element.backbone or types.get(code)
-            for item in value if isinstance(value, list) else [value]:
-                if child is not None and isinstance(item, dict):
-                    _walk(item, child, ids, conditional)
 
 
 def _is_conditional(target: Any) -> bool:

@@ -104,6 +104,7 @@ async def run_transaction(
     """Run every entry of a transaction in one session; the first failure aborts them all."""
     for e in entries:
         with blame(e):
+            _check_first(e)
             await _settle(session, e)
     await _rewrite(session, entries, _identities(entries, base))
     outcomes = await _create_all(session, [e for e in entries if e.method == "POST"])
@@ -117,14 +118,18 @@ async def run_transaction(
     return outcomes
 
 
+def _check_first(e: Entry) -> None:
+    """Validate an entry's resource before anything walks it (an id in a create is ignored)."""
+    if e.resource is None or e.method not in ("POST", "PUT"):
+        return
+    if e.method == "POST":
+        e.resource = {k: v for k, v in e.resource.items() if k != "id"}
+    check(e.resource, e.res_type or "")
+
+
 async def _create_all(session: Session, posts: list[Entry]) -> dict[int, Outcome]:
-    """The transaction's plain creates, checked one by one and written in one statement."""
+    """The transaction's plain creates (checked by `_check_first`), written in one statement."""
     fresh = [e for e in posts if e.existing is None]
-    for e in fresh:
-        assert e.res_type is not None and e.resource is not None
-        with blame(e):
-            e.resource = {k: v for k, v in e.resource.items() if k != "id"}
-            check(e.resource, e.res_type)
     items = [(e.res_type or "", e.res_id or "", e.resource or {}) for e in fresh]
     stored = await store_many(session, items, "POST")
     outcomes = {e.index: Outcome(201, s) for e, s in zip(fresh, stored, strict=True)}

@@ -191,3 +191,19 @@ def test_transaction_relinks_uri_and_narrative_but_not_identifiers(client: httpx
     assert doc["content"][0]["attachment"]["url"] == f"Binary/{binary['id']}"
     assert f'href="Binary/{binary["id"]}"' in doc["text"]["div"]
     assert doc["masterIdentifier"]["value"] == doc_uuid
+
+
+def test_transaction_with_absurd_nesting_is_refused_and_writes_nothing(
+    client: httpx.Client,
+) -> None:
+    deep: dict = {"url": "http://x"}
+    for _ in range(400):
+        deep = {"url": "http://x", "extension": [deep]}
+    mrn = uuid.uuid4().hex
+    bundle = _encounter_bundle(mrn)
+    bundle["entry"][1]["resource"]["extension"] = [deep]
+    r = client.post("", json=bundle)
+    assert r.status_code in (400, 422), r.text
+    assert "Bundle.entry[1]" in r.text
+    found = client.get("/Patient", params={"identifier": f"urn:mrn|{mrn}"}).json()
+    assert found.get("total", len(found["entry"])) == 0

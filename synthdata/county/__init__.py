@@ -1,0 +1,1 @@
+"""The modelled county: administrative divisions, villages, facilities and their staff."""

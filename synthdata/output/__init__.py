@@ -1,0 +1,1 @@
+"""Writing the county to disk: transaction Bundles, NDJSON, DICOM, terminology and truth."""

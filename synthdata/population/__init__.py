@@ -1,0 +1,1 @@
+"""Residents: the age/sex pyramid, households, names, resident ID numbers and phones."""

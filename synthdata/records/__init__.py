@@ -1,0 +1,1 @@
+"""What happens to residents in the record window: visits, follow-ups, results, claims."""

@@ -58,8 +58,9 @@ def synth(
     except FileExistsError as error:
         console.print(f"[red]{error}")
         raise typer.Exit(1) from error
+    seconds = time.perf_counter() - started
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    console.print(generation_table(manifest, time.perf_counter() - started, size))
+    console.print(generation_table(manifest, seconds, size))
     console.print(f"[green]输出目录：{out.resolve()}")
 
 

@@ -16,6 +16,6 @@ fi
 python3 -m pip install -q --disable-pip-version-check -e '.[test]'
 python3 -m fhir_server.definitions   # fetch the official R4 package once (npm)
 
-python3 -m ruff check fhir_server tests interop_tests bench deploy
-python3 -m mypy fhir_server
+python3 -m ruff check fhir_server synthdata tests interop_tests bench deploy
+python3 -m mypy fhir_server synthdata
 python3 -m pytest -q -p no:cacheprovider "$@"

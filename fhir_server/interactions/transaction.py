@@ -70,17 +70,24 @@ async def _settle(session: Session, e: Entry) -> None:
 
 
 async def _rewrite(session: Session, entries: list[Entry], ids: dict[str, str]) -> None:
-    """Point links at the ids settled for the Bundle; resolve conditional references."""
+    """Point links at the ids settled for the Bundle; resolve conditional references.
+
+    Each distinct conditional reference is searched once per transaction: an HIS Bundle
+    repeats the same `Patient?identifier=...` in most of its entries.
+    """
+    resolved: dict[str, str] = {}
     for e in entries:
         if e.resource is None:
             continue
         for ref in relink(e.resource, ids):
             target = ref["reference"]
-            res_type, _, query = target.partition("?")
-            found = await match_at_most_one(session, res_type, parse_criteria(query))
-            if found is None:
-                raise precondition_failed(f"conditional reference {target!r} matches nothing")
-            ref["reference"] = f"{res_type}/{found.res_id}"
+            if target not in resolved:
+                res_type, _, query = target.partition("?")
+                found = await match_at_most_one(session, res_type, parse_criteria(query))
+                if found is None:
+                    raise precondition_failed(f"conditional reference {target!r} matches nothing")
+                resolved[target] = f"{res_type}/{found.res_id}"
+            ref["reference"] = resolved[target]
 
 
 def _identities(entries: list[Entry], base: str) -> dict[str, str]:

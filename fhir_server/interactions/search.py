@@ -9,6 +9,8 @@ from fhir_server.errors import Issue, bad_request, operation_outcome
 from fhir_server.interactions.bundles import bundle, search_entry
 from fhir_server.interactions.paging import page_size
 from fhir_server.search import compile_query
+from fhir_server.search.clauses import Clause
+from fhir_server.search.include import included
 from fhir_server.storage.postgres import Reader
 
 
@@ -20,11 +22,13 @@ async def search(
     default_count: int,
     max_count: int,
     lenient: bool = True,
+    extra_clauses: tuple[Clause, ...] = (),
 ) -> dict[str, Any]:
     """One page of a searchset Bundle with self, first and next links.
 
     Unknown parameters are ignored unless strict (search.html#errors); the links show only
-    what was applied, and an OperationOutcome entry names what was not.
+    what was applied, and an OperationOutcome entry names what was not. extra_clauses
+    constrain the search beyond its parameters (a compartment search).
     """
     cursor = [v for k, v in pairs if k == "_cursor"]
     criteria = [(k, v) for k, v in pairs if k != "_cursor"]
@@ -32,6 +36,7 @@ async def search(
         raise bad_request("invalid _cursor")
     after = int(cursor[-1]) if cursor else 0
     query = compile_query(res_type, criteria, lenient=lenient)
+    query.clauses.extend(extra_clauses)
     criteria = [p for p in criteria if p not in query.ignored]
     result = dict(query.result_params)
     count = page_size(result.get("_count"), default_count, max_count)
@@ -55,6 +60,8 @@ async def search(
     elif not cursor and len(rows) <= count:
         total = len(page)  # everything fits on the first page: the total is known for free
     entries = [search_entry(base, s) for s in page]
+    entries += [search_entry(base, s, "include")
+                for s in await included(reader, res_type, page, query.result_params)]
     if query.ignored:
         entries.append(_ignored_entry(query.ignored))
     return bundle("searchset", entries, links, total)

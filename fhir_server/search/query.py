@@ -2,16 +2,22 @@
 
 Names may carry a `:modifier`; commas in a value mean OR, repeated names mean AND.
 Result parameters (`_count`, `_sort`, `_include`, ...) are passed through untouched.
-Unknown parameters, modifiers and malformed values are a 400.
+A name with a `.` is a chain (`chain.py`); special parameters (`_has`, `_filter`, `_text`,
+`_content`, `_list`) are compiled by their own modules, given `param_clause` so they can
+compile the parameters nested in them. Unknown parameters, modifiers and malformed values
+are a 400.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fhir_server.errors import bad_request
+from fhir_server.search import chain, fulltext, has, lists
 from fhir_server.search.clauses import Clause, IdClause, IndexClause, LastUpdatedClause
 from fhir_server.search.escaping import split_unescaped, unescape
+from fhir_server.search.filtering import compile_filter
 from fhir_server.search.params import PARAM_TYPES, date
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
@@ -29,9 +35,25 @@ RESULT_PARAMS = frozenset(
         "_containedType",
         "_format",
         "_pretty",
+        "_type",
+        "_cursor",
     }
 )
 _MISSING = {"true": True, "false": False}
+
+ClauseCompiler = Callable[[str, str, str], Clause]
+"""`param_clause`: (resource type, parameter name with modifier, value) -> Clause."""
+
+SpecialCompiler = Callable[[str, str, str, ClauseCompiler], Clause]
+
+# Parameters with their own grammar, keyed by the name before any `:` (search.html#special).
+SPECIAL: dict[str, SpecialCompiler] = {
+    "_has": has.compile_has,
+    "_filter": compile_filter,
+    "_text": fulltext.compile_text,
+    "_content": fulltext.compile_text,
+    "_list": lists.compile_list,
+}
 
 
 @dataclass(slots=True)
@@ -70,19 +92,28 @@ def compile_query(
         elif lenient and _unknown(resource_type, name):
             query.ignored.append((name, value))
         elif value != "":  # an empty value places no constraint
-            query.clauses.append(_clause(resource_type, name, value))
+            query.clauses.append(param_clause(resource_type, name, value))
     return query
 
 
 def _unknown(resource_type: str, name: str) -> bool:
-    code = name.partition(":")[0]
-    return "." not in code and registry().get(resource_type, code) is None
+    code = name.partition(":")[0].partition(".")[0]
+    return code not in SPECIAL and registry().get(resource_type, code) is None
 
 
-def _clause(resource_type: str, name: str, value: str) -> Clause:
+def param_clause(resource_type: str, name: str, value: str) -> Clause:
+    """The clause for one `name=value` pair of a search on resource_type; a 400 if invalid.
+
+    Special parameters and chains are handed to their modules, which call back here for
+    the parameters nested in them (a chain's last link, `_has`'s parameter, ...).
+    """
+    special = SPECIAL.get(name.partition(":")[0])
+    if special is not None:
+        return special(resource_type, name, value, param_clause)
+    head, dot, rest = name.partition(".")
+    if dot:
+        return chain.compile_chain(resource_type, head, rest, value, param_clause)
     code, _, modifier = name.partition(":")
-    if "." in code:
-        raise bad_request(f"chained search '{name}' is not supported yet", code="not-supported")
     param = registry().get(resource_type, code)
     if param is None:
         raise bad_request(

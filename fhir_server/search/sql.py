@@ -12,11 +12,17 @@ class SqlArgs:
         self.first = first
         self.values: list[Any] = []
         self._shared: dict[str, str] = {}
+        self._aliases = 0
 
     def add(self, value: Any) -> str:
         """Append an argument and return its placeholder, e.g. `$3`."""
         self.values.append(value)
         return f"${self.first + len(self.values) - 1}"
+
+    def alias(self, prefix: str) -> str:
+        """A table alias not used elsewhere in the statement (nested chains, `_has`)."""
+        self._aliases += 1
+        return f"{prefix}{self._aliases}"
 
     def shared(self, text: str) -> str:
         """One placeholder for a text used many times (e.g. the resource type)."""

@@ -111,7 +111,7 @@ def test_empty_value_is_ignored() -> None:
     ("gender", "a|b|c", "more than one unescaped '|'"),
     ("family", "a\\q", "invalid escape"),
     ("family", "a,,b", "empty alternative"),
-    ("general-practitioner.name", "x", "chained search"),
+    ("general-practitioner.nosuch", "x", "has a search parameter 'nosuch'"),
     ("active:missing", "maybe", "must be true or false"),
     ("general-practitioner:Nope", "x", "modifier ':Nope' is not supported"),
     ("_id:not", "x", "modifier ':not' is not supported on '_id'"),

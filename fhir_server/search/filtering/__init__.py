@@ -1,10 +1,16 @@
-"""`_filter` (FHIR R4 search_filter.html): the filter expression language, compiled to SQL."""
+"""`_filter` (FHIR R4 search_filter.html): the filter expression language, compiled to SQL.
+
+`syntax.py` parses the expression (Lark grammar), `paths.py` compiles logic, chains and
+sub-filters, `comparisons.py` and `conditions.py` each test on one parameter type.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from fhir_server.errors import bad_request
+from fhir_server.search.filtering.paths import compile_tree
+from fhir_server.search.filtering.syntax import parse
 
 if TYPE_CHECKING:
     from fhir_server.search.clauses import Clause
@@ -13,5 +19,11 @@ if TYPE_CHECKING:
 
 def compile_filter(resource_type: str, name: str, value: str,
                    compile_param: ClauseCompiler) -> Clause:
-    """The clause for `_filter=expression` on a search of resource_type."""
-    raise bad_request("_filter is not supported yet", code="not-supported")
+    """The clause for `_filter=expression` on a search of resource_type.
+
+    The expression names parameters itself, so compile_param (the query's own parameter
+    compiler) is not needed; `_filter` takes no modifiers.
+    """
+    if name != "_filter":
+        raise bad_request(f"'{name}': _filter takes no modifiers")
+    return compile_tree(resource_type, parse(value))

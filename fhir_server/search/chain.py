@@ -3,7 +3,8 @@
 A chain is a reference parameter, optionally restricted to one target type by its modifier,
 followed by a parameter of the target; the rest of the chain may itself be a chain, so any
 depth works. When several target types define the chained parameter, a target of any of
-them may match; a parameter no target type defines is a 400.
+them may match; a parameter no target type defines is a 400. A `#id` reference leads into
+the resource contained in the source (`contained.py`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fhir_server.errors import bad_request
+from fhir_server.search import contained
 from fhir_server.search.registry import registry
 from fhir_server.search.sql import SqlArgs
 
@@ -29,15 +31,30 @@ class ChainClause:
     inner: tuple[tuple[str, Clause], ...]
 
     def sql(self, alias: str, args: SqlArgs) -> str:
-        """`EXISTS` over the reference rows, joined to the current, live target resource."""
+        """`EXISTS` over the references' sources, one `UNION ALL` arm per target type.
+
+        A stored target must be current and live; a `#id` target is a contained resource
+        (search.html#chaining), matched on its own values in idx_contained. Separate arms
+        (not one OR) let the planner start from the inner parameter's index.
+        """
+        arms: list[str] = []
+        for target, clause in self.inner:
+            arms.append(self._stored_arm(target, clause, args))
+            local = contained.chain_arm(self.resource_type, self.code, target, clause, args)
+            if local is not None:
+                arms.append(local)
+        u = args.alias("u")
+        return (f"EXISTS (SELECT 1 FROM ({' UNION ALL '.join(arms)}) {u} "
+                f"WHERE {u}.rid = {alias}.rid)")
+
+    def _stored_arm(self, target: str, clause: Clause, args: SqlArgs) -> str:
+        """`SELECT rid` of the sources whose reference points at a live `target` matching."""
         t = args.alias("t")
-        alternatives = " OR ".join(
-            f"({t}.res_type = {args.shared(target)} AND ({clause.sql(t, args)}))"
-            for target, clause in self.inner)
-        return (f"EXISTS (SELECT 1 FROM idx_reference i JOIN resource {t} "
+        return (f"SELECT i.rid FROM idx_reference i JOIN resource {t} "
                 f"ON {t}.res_type = i.target_type AND {t}.res_id = i.target_id "
-                f"WHERE i.rid = {alias}.rid AND i.res_type = {args.shared(self.resource_type)} "
-                f"AND i.param = {args.add(self.code)} AND NOT {t}.deleted AND ({alternatives}))")
+                f"WHERE i.res_type = {args.shared(self.resource_type)} "
+                f"AND i.param = {args.add(self.code)} AND i.target_type = {args.shared(target)} "
+                f"AND NOT {t}.deleted AND ({clause.sql(t, args)})")
 
 
 def target_types(resource_type: str, head: str) -> tuple[str, tuple[str, ...]]:

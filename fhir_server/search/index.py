@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fhir_server.search.params import INDEX_TABLES, PARAM_TYPES
+from fhir_server.search import contained, fulltext
+from fhir_server.search.params import INDEX_TABLES, ParamType, composite, param_kind
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS
 from fhir_server.search.typed import Extractor
@@ -29,16 +30,29 @@ class _Entry:
 
 
 def _entries(params: Iterable[SearchParam]) -> tuple[_Entry, ...]:
-    groups: dict[tuple[str, str], list[SearchParam]] = {}
+    groups: dict[tuple[ParamType, str], list[SearchParam]] = {}
+    composites: list[_Entry] = []
     for p in params:
-        if p.type in PARAM_TYPES and p.code not in RESOURCE_COLUMNS:
-            groups.setdefault((p.type, p.expression), []).append(p)
+        kind = param_kind(p.type, p.code)
+        if p.type == "composite":
+            composites += _composite_entry(p)
+        elif kind is not None and p.code not in RESOURCE_COLUMNS:
+            groups.setdefault((kind, p.expression), []).append(p)
     return tuple(
-        _Entry(tuple(p.code for p in group), PARAM_TYPES[kind].TABLE, group[0].extract,
-               PARAM_TYPES[kind].index_values,
+        _Entry(tuple(p.code for p in group), kind.TABLE, group[0].extract, kind.index_values,
                None if group[0].roots is None else tuple(group[0].roots))
         for (kind, _), group in groups.items()
-    )
+    ) + tuple(composites)
+
+
+def _composite_entry(param: SearchParam) -> list[_Entry]:
+    """A composite's entry: its extractor gives finished rows (components side by side)."""
+    found = composite.row_extractor(param)
+    if found is None:
+        return []
+    extract, roots = found
+    return [_Entry((param.code,), composite.TABLE, extract, composite.index_values,
+                   None if roots is None else tuple(roots))]
 
 
 def _plan(resource_type: str) -> tuple[_Entry, ...]:
@@ -72,4 +86,7 @@ def index_rows(resource: dict[str, Any]) -> dict[str, list[tuple[Any, ...]]]:
         for code in entry.codes:
             head = (resource_type, code)
             rows[entry.table] += [head + row for row in found]
+    if "contained" in present:
+        rows[contained.TABLE] = contained.index_rows(resource, index_rows)
+    rows[fulltext.TABLE] = fulltext.text_rows(resource)
     return rows

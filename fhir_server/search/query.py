@@ -18,7 +18,7 @@ from fhir_server.search import chain, fulltext, has, lists
 from fhir_server.search.clauses import Clause, IdClause, IndexClause, LastUpdatedClause
 from fhir_server.search.escaping import split_unescaped, unescape
 from fhir_server.search.filtering import compile_filter
-from fhir_server.search.params import PARAM_TYPES, date
+from fhir_server.search.params import composite, date, param_kind
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
 
@@ -40,6 +40,7 @@ RESULT_PARAMS = frozenset(
     }
 )
 _MISSING = {"true": True, "false": False}
+_INCLUDES = frozenset({"_include", "_revinclude"})
 
 ClauseCompiler = Callable[[str, str, str], Clause]
 """`param_clause`: (resource type, parameter name with modifier, value) -> Clause."""
@@ -87,7 +88,7 @@ def compile_query(
     """
     query = SearchQuery(resource_type)
     for name, value in params:
-        if name in RESULT_PARAMS:
+        if name in RESULT_PARAMS or name.partition(":")[0] in _INCLUDES:  # `:iterate`
             query.result_params.append((name, value))
         elif lenient and _unknown(resource_type, name):
             query.ignored.append((name, value))
@@ -144,7 +145,7 @@ def _alternatives(value: str) -> list[str]:
 def _index_clause(
     resource_type: str, param: SearchParam, modifier: str | None, value: str
 ) -> IndexClause:
-    kind = PARAM_TYPES.get(param.type)
+    kind = param_kind(param.type, param.code)
     if kind is None:
         raise bad_request(
             f"{param.type} parameter '{param.code}' is not supported yet", code="not-supported"
@@ -158,5 +159,6 @@ def _index_clause(
             f"modifier ':{modifier}' is not supported on {param.type} parameter '{param.code}'",
             code="not-supported",
         )
-    values = tuple(kind.parse_value(v, modifier) for v in _alternatives(value))
+    parse = composite.parser(param) if param.type == "composite" else kind.parse_value
+    values = tuple(parse(v, modifier) for v in _alternatives(value))
     return IndexClause(resource_type, param.code, kind, modifier, values)

@@ -9,6 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+# One typed value of any index table (composite components, contained resources' values):
+# each table's columns map, in order, onto the slot columns of the same SQL type.
+SLOT: tuple[tuple[str, str], ...] = (
+    ("a", "text"), ("b", "text"), ("c", "text"), ("n", "numeric"), ("m", "numeric"),
+    ("lo", "timestamptz"), ("hi", "timestamptz"),
+)
+COMPOSITE_SLOTS = 3
+
 # Index tables: columns after (rid, res_type, param), with their SQL array types.
 INDEX_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "idx_string": (("value", "text"),),
@@ -18,6 +26,9 @@ INDEX_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     "idx_number": (("value", "numeric"),),
     "idx_quantity": (("system", "text"), ("code", "text"), ("value", "numeric")),
     "idx_uri": (("uri", "text"),),
+    "idx_composite": tuple((f"{c}{k}", t) for k in range(COMPOSITE_SLOTS) for c, t in SLOT),
+    "idx_contained": (("ctype", "text"), ("cid", "text"), *SLOT),
+    "idx_text": (("value", "text"),),
 }
 # $1 res_type, $2 res_id, $3 version, $4 last_updated, $5 body, $6 method, $7 raw, $8 raw_type,
 # $9 rid (updates only); index arrays follow from FIRST_INDEX_ARG.

@@ -1,7 +1,8 @@
 """One module per search-parameter type: index values from a resource, and SQL per value.
 
 Each module implements `ParamType`; `PARAM_TYPES` maps the SearchParameter.type code to it.
-Composite and special parameters are not indexed yet.
+Composite parameters are indexed by their own extractor (`composite.row_extractor`);
+special parameters have their own modules. `idx_contained` holds contained resources' values.
 """
 
 from __future__ import annotations
@@ -9,7 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from fhir_server.search.params import date, number, quantity, reference, string, token, uri
+from fhir_server.search.params import (
+    composite,
+    date,
+    number,
+    phonetic,
+    quantity,
+    reference,
+    string,
+    token,
+    uri,
+)
 from fhir_server.search.sql import SqlArgs
 
 
@@ -37,7 +48,18 @@ class ParamType(Protocol):
 
 PARAM_TYPES: dict[str, ParamType] = {
     "string": string, "token": token, "reference": reference, "date": date,
-    "number": number, "quantity": quantity, "uri": uri,
+    "number": number, "quantity": quantity, "uri": uri, "composite": composite,
 }
 
-INDEX_TABLES: tuple[str, ...] = tuple(module.TABLE for module in PARAM_TYPES.values())
+# Parameters answered by a module other than their type's, keyed by (type, code): R4 leaves
+# the `phonetic` algorithm to the server (params/phonetic.py: pinyin).
+SPECIALISED: dict[tuple[str, str], ParamType] = {("string", "phonetic"): phonetic}
+
+
+def param_kind(type_code: str, code: str) -> ParamType | None:
+    """The module that indexes and searches a parameter of this type and code."""
+    return SPECIALISED.get((type_code, code)) or PARAM_TYPES.get(type_code)
+
+
+INDEX_TABLES: tuple[str, ...] = (
+    *(module.TABLE for module in PARAM_TYPES.values()), "idx_contained", "idx_text")

@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from fhir_server.definitions.structure import type_system
-from fhir_server.operations import meta, received, validate
+from fhir_server.operations import everything, meta, received, validate
 from fhir_server.operations.registry import OperationRegistry
 from fhir_server.search import index_rows
 from fhir_server.settings import Settings
@@ -48,6 +48,7 @@ async def start_platform(settings: Settings, dsn: str) -> Platform:
     platform = Platform(settings, repo, type_system().resource_types)
     platform.operations.register(validate.OPERATION)
     platform.operations.register(received.OPERATION)
+    platform.operations.register(everything.operation())
     for op in meta.OPERATIONS:
         platform.operations.register(op)
     _warm_up()

@@ -19,7 +19,16 @@ from fhir_server.api.responses import (
 )
 from fhir_server.api.routing import SERVED, fhir_route
 from fhir_server.errors import FhirError, Issue, not_found
-from fhir_server.interactions import create, delete, history, patch, read, search, update
+from fhir_server.interactions import (
+    compartment,
+    create,
+    delete,
+    history,
+    patch,
+    read,
+    search,
+    update,
+)
 from fhir_server.interactions.batch import process_bundle
 from fhir_server.interactions.capabilities import capability_statement
 from fhir_server.interactions.writing import Received
@@ -267,7 +276,40 @@ async def delete_route(request: Request, res_type: str, res_id: str) -> Response
 
 @fhir_route("GET", "/{res_type}/{res_id}/{op}", served=[])
 async def instance_operation_get(request: Request, res_type: str, res_id: str, op: str) -> Response:
+    if not op.startswith("$"):  # Patient/123/Observation: a compartment search
+        return await _compartment(request, res_type, res_id, op, [])
     return await _instance_operation(request, res_type, res_id, op)
+
+
+@fhir_route("POST", "/{comp_type}/{comp_id}/{res_type}/_search", served=[])
+async def compartment_search_post(
+    request: Request, comp_type: str, comp_id: str, res_type: str
+) -> Response:
+    form = await request.form()
+    return await _compartment(
+        request, comp_type, comp_id, res_type, [(k, str(v)) for k, v in form.multi_items()]
+    )
+
+
+async def _compartment(
+    request: Request, comp_type: str, comp_id: str, res_type: str, form: list[tuple[str, str]]
+) -> Response:
+    platform = _platform(request)
+    _known(platform, comp_type)
+    if res_type != "*":
+        _known(platform, res_type)
+    found = await compartment.compartment_search(
+        platform.repo,
+        base_url(request),
+        comp_type,
+        comp_id,
+        res_type,
+        list(request.query_params.multi_items()) + form,
+        platform.settings.default_page_size,
+        platform.settings.max_page_size,
+        lenient=prefer_handling(request) != "strict",
+    )
+    return render(request, found)
 
 
 @fhir_route("POST", "/{res_type}/{res_id}/{op}", served=[], body=True)

@@ -33,6 +33,7 @@ class Element:
     backbone: TypeDef | None = None
     target_profiles: tuple[str, ...] = ()
     required_binding: str | None = None
+    is_summary: bool = False  # ElementDefinition.isSummary (search.html#summary)
 
 
 @dataclass(slots=True)
@@ -116,7 +117,8 @@ def _build(sd: dict[str, Any]) -> tuple[TypeDef, dict[str, TypeDef]]:
         target = by_path[el["contentReference"].lstrip("#")]
         name = el["path"].rpartition(".")[2]
         parent.elements[name] = Element(name, el["path"], "BackboneElement", el.get("min", 0),
-                                        el.get("max") != "1", backbone=target)
+                                        el.get("max") != "1", backbone=target,
+                                        is_summary=bool(el.get("isSummary")))
         if el.get("min", 0) > 0:
             parent.required += (name,)
     return root, by_path
@@ -145,7 +147,7 @@ def _add_element(parent: TypeDef, el: dict[str, Any], name: str,
             parent.elements[json_name] = Element(
                 json_name, el["path"], code, 0, False, choice_of=stem,
                 target_profiles=tuple(t.get("targetProfile", ())),
-                required_binding=_required_binding(el))
+                required_binding=_required_binding(el), is_summary=bool(el.get("isSummary")))
         parent.choices[stem] = tuple(names)
         if minimum > 0:
             parent.required += (stem,)
@@ -153,7 +155,8 @@ def _add_element(parent: TypeDef, el: dict[str, Any], name: str,
     code = _type_code(types[0]) if types else "Element"
     element = Element(name, el["path"], code, minimum, is_array,
                       target_profiles=tuple(p for t in types for p in t.get("targetProfile", ())),
-                      required_binding=_required_binding(el))
+                      required_binding=_required_binding(el),
+                      is_summary=bool(el.get("isSummary")))
     if code in BACKBONE:
         element.backbone = TypeDef(el["path"], "backbone")
         by_path[el["path"]] = element.backbone

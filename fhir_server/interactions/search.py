@@ -1,17 +1,37 @@
-"""search at type level (search.html), with stable keyset paging by storage order."""
+"""search at type and system level (search.html): one page of a searchset Bundle.
+
+The query is compiled once per resource type in scope (one type, the `_type` list, or every
+type in use), sorted by `_sort` (rid by default) and paged by an opaque keyset cursor that
+stays stable while data changes (`paging.py`). Unknown parameters are ignored and reported
+in an OperationOutcome entry, or a 400 with `Prefer: handling=strict` (search.html#errors).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fhir_server.errors import Issue, bad_request, operation_outcome
-from fhir_server.interactions.bundles import bundle, search_entry
-from fhir_server.interactions.paging import page_size
-from fhir_server.search import compile_query
+from fhir_server.interactions.bundles import bundle, full_url
+from fhir_server.interactions.paging import Cursor, Page, decode_cursor, encode_cursor, fetch_page
+from fhir_server.interactions.search_scope import Scope, common_scope, type_scope
 from fhir_server.search.clauses import Clause
 from fhir_server.search.include import included
+from fhir_server.search.summary import Subset, parse_subset, subset
+from fhir_server.storage import search as storage
+from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
+
+TOTALS = frozenset({"none", "estimate", "accurate"})
+ESTIMATE_EXACT_BELOW = 1000  # `_total=estimate` counts exactly up to here, then asks the planner
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    default_count: int
+    max_count: int
 
 
 async def search(
@@ -24,50 +44,102 @@ async def search(
     lenient: bool = True,
     extra_clauses: tuple[Clause, ...] = (),
 ) -> dict[str, Any]:
-    """One page of a searchset Bundle with self, first and next links.
+    """One page of a searchset Bundle of res_type, with self, first, next, previous links.
 
-    Unknown parameters are ignored unless strict (search.html#errors); the links show only
-    what was applied, and an OperationOutcome entry names what was not. extra_clauses
-    constrain the search beyond its parameters (a compartment search).
+    extra_clauses constrain the search beyond its parameters (a compartment search).
     """
-    cursor = [v for k, v in pairs if k == "_cursor"]
-    criteria = [(k, v) for k, v in pairs if k != "_cursor"]
-    if cursor and not cursor[-1].isdigit():
-        raise bad_request("invalid _cursor")
-    after = int(cursor[-1]) if cursor else 0
-    query = compile_query(res_type, criteria, lenient=lenient)
-    query.clauses.extend(extra_clauses)
-    criteria = [p for p in criteria if p not in query.ignored]
-    result = dict(query.result_params)
-    count = page_size(result.get("_count"), default_count, max_count)
-    where, args = query.where_sql("r", 2)
-    if result.get("_summary") == "count":  # search.html#summary: the total only, no entries
-        self_link = ("self", f"{base}/{res_type}?{urlencode(criteria)}")
-        return bundle("searchset", [], [self_link], await reader.count(res_type, where, args))
-    rows = await reader.find(res_type, where, args, count + 1, after)
-    page = rows[:count]
-    links = [
-        ("self", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', c) for c in cursor])}"),
-        ("first", f"{base}/{res_type}?{urlencode(criteria)}"),
-    ]
-    if len(rows) > count and page:
-        links.append(
-            ("next", f"{base}/{res_type}?{urlencode(criteria + [('_cursor', str(page[-1].rid))])}")
-        )
-    total: int | None = None
-    if result.get("_total") == "accurate":
-        total = await reader.count(res_type, where, args)
-    elif not cursor and len(rows) <= count:
-        total = len(page)  # everything fits on the first page: the total is known for free
-    entries = [search_entry(base, s) for s in page]
-    entries += [search_entry(base, s, "include")
-                for s in await included(reader, res_type, page, query.result_params)]
-    if query.ignored:
-        entries.append(_ignored_entry(query.ignored))
-    return bundle("searchset", entries, links, total)
+    scope = type_scope(res_type, pairs, lenient, extra_clauses)
+    return await _answer(reader, base, f"{base}/{res_type}", scope,
+                         _Limits(default_count, max_count))
 
 
-def _ignored_entry(ignored: list[tuple[str, str]]) -> dict[str, Any]:
-    names = ", ".join(sorted({k for k, _ in ignored}))
+async def search_system(
+    reader: Reader,
+    base: str,
+    pairs: list[tuple[str, str]],
+    default_count: int,
+    max_count: int,
+    lenient: bool = True,
+) -> dict[str, Any]:
+    """A system-wide search (`GET [base]?_type=...`): the types listed, or every type in use."""
+    scope = await common_scope(reader, pairs, lenient)
+    return await _answer(reader, base, base, scope, _Limits(default_count, max_count))
+
+
+async def _answer(reader: Reader, base: str, path: str, scope: Scope,
+                  limits: _Limits) -> dict[str, Any]:
+    total_mode = _total_mode(scope.result)
+    wanted = parse_subset(scope.result)
+    count = scope.count(limits.default_count, limits.max_count)
+    outcome = [_ignored_entry(scope.ignored)] if scope.ignored else []
+    link_base = f"{path}?"
+    if count == 0 or wanted.summary == "count" or not scope.branches:
+        # search.html#summary: `_summary=count` (and `_count=0`) give the total only
+        total = None if total_mode == "none" else await _total(
+            reader, scope, total_mode or "accurate")
+        links = [("self", link_base + urlencode(scope.kept)),
+                 ("first", link_base + urlencode(scope.kept))]
+        return bundle("searchset", outcome, links, total)
+    cursor = decode_cursor(scope.cursor, scope.keys) if scope.cursor else None
+    ceiling = cursor.ceiling if cursor and cursor.ceiling else datetime.now(UTC)
+    page = await fetch_page(reader.conn, scope.branches, count, cursor, ceiling)
+    total = await _page_total(reader, scope, total_mode, page, cursor)
+    stored = [m.stored for m in page.matches]
+    entries = [_entry(base, s, wanted) for s in stored]
+    entries += [_entry(base, s, wanted, "include")
+                for s in await included(reader, scope.include_type, stored, scope.result)]
+    links = _links(link_base, scope, page, ceiling if scope.mutable else None)
+    return bundle("searchset", entries + outcome, links, total)
+
+
+def _entry(base: str, stored: Stored, wanted: Subset, mode: str = "match") -> dict[str, Any]:
+    """A searchset entry; the resource is served from its stored bytes unless subsetted."""
+    return {"fullUrl": full_url(base, stored), "resource": subset(stored, wanted),
+            "search": {"mode": mode}}
+
+
+def _links(link_base: str, scope: Scope, page: Page,
+           ceiling: datetime | None) -> list[tuple[str, str]]:
+    """self, first, next and previous (search.html#paging); the cursor is opaque."""
+    own = [("_cursor", scope.cursor)] if scope.cursor else []
+    links = [("self", link_base + urlencode(scope.kept + own)),
+             ("first", link_base + urlencode(scope.kept))]
+    matches = page.matches
+    if page.more_after and matches:
+        after = encode_cursor(Cursor(matches[-1].position, False, ceiling))
+        links.append(("next", link_base + urlencode([*scope.kept, ("_cursor", after)])))
+    if page.more_before and matches:
+        before = encode_cursor(Cursor(matches[0].position, True, ceiling))
+        links.append(("previous", link_base + urlencode([*scope.kept, ("_cursor", before)])))
+    return links
+
+
+def _total_mode(result: list[tuple[str, str]]) -> str | None:
+    values = [v for k, v in result if k == "_total"]
+    if values and values[-1] not in TOTALS:
+        raise bad_request(f"_total must be one of {', '.join(sorted(TOTALS))}")
+    return values[-1] if values else None
+
+
+async def _total(reader: Reader, scope: Scope, mode: str) -> int:
+    if not scope.branches:
+        return 0
+    if mode == "estimate":
+        return await storage.estimate(reader.conn, scope.branches, ESTIMATE_EXACT_BELOW)
+    return await storage.count(reader.conn, scope.branches)
+
+
+async def _page_total(reader: Reader, scope: Scope, mode: str | None, page: Page,
+                      cursor: Cursor | None) -> int | None:
+    """Bundle.total: as `_total` asks; by default only when it is known for free."""
+    if mode in ("accurate", "estimate"):
+        return await _total(reader, scope, mode)
+    if mode is None and cursor is None and not page.more_after:
+        return len(page.matches)  # everything fits on the first page
+    return None
+
+
+def _ignored_entry(ignored: list[str]) -> dict[str, Any]:
+    names = ", ".join(sorted(set(ignored)))
     issue = Issue("not-supported", f"unknown search parameters ignored: {names}", "warning")
     return {"resource": operation_outcome([issue]), "search": {"mode": "outcome"}}

@@ -94,7 +94,7 @@ end
 function done(summary, latency, _)
    local statuses, entries, first_error = merged()
    local percentiles = {}
-   for _, p in ipairs({50, 90, 99, 99.9}) do
+   for _, p in ipairs({50, 90, 95, 99, 99.9}) do
       percentiles[tostring(p)] = latency:percentile(p)
    end
    io.write("BENCH_JSON ", encode({

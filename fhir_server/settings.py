@@ -30,6 +30,15 @@ class Settings(BaseSettings):
     )
     max_body_bytes: int = Field(default=16 * 1024 * 1024, description="Largest request body.")
     max_json_depth: int = Field(default=64, description="Deepest nesting accepted in a body.")
+    index_key: str = Field(
+        default="regional-hie-development-index-key",
+        description="Secret key of the HMAC that protected identifiers and phones are indexed "
+        "under; change it in production (and reindex).",
+    )
+    protected_identifier_systems: list[str] = Field(
+        default=["urn:oid:2.16.156.10011.1.3"],
+        description="Identifier systems whose values are never indexed in clear.",
+    )
     db_pool_min: int = Field(default=2, description="Smallest database pool per process.")
     db_pool_max: int = Field(default=16, description="Largest database pool per process.")
     default_page_size: int = Field(default=20, description="_count when the client gives none.")

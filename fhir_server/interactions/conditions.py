@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from fhir_server.errors import bad_request, precondition_failed
-from fhir_server.search import RESULT_PARAMS, compile_query
+from fhir_server.search import RESULT_PARAMS, compile_query, protect
 from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
 
@@ -20,8 +20,12 @@ def parse_criteria(query: str) -> list[tuple[str, str]]:
 
 
 def criteria_key(pairs: list[tuple[str, str]]) -> str:
-    """A canonical text for criteria, so the same criteria in any order share one key."""
-    return "&".join(f"{k}={v}" for k, v in sorted(pairs))
+    """A canonical key for criteria, so the same criteria in any order share one key.
+
+    A digest, not the criteria text: conditional creates name residents by their ID
+    numbers (`identifier=...|4102...`), which must not be stored in clear (privacy rule).
+    """
+    return protect.digest("&".join(f"{k}={v}" for k, v in sorted(pairs)))
 
 
 async def matching(

@@ -2,7 +2,8 @@
 
 Rows are (system, code) with system '' when the data has none, so `|code` can ask for
 "no system". Booleans index as 'true'/'false'; ContactPoint uses its `system` (phone,
-email, ...) as the system and its value as the code.
+email, ...) as the system and its value as the code. Protected identifiers and phone
+numbers are indexed as digests (`protect.py`), and searched by the digest of the value.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from fhir_server.errors import bad_request
+from fhir_server.search import protect
 from fhir_server.search.escaping import split_unescaped, unescape
 from fhir_server.search.sql import SqlArgs
 
@@ -40,11 +42,27 @@ def _pair(system_key: str, code_key: str) -> Callable[[dict[str, Any]], list[Row
     return rows
 
 
+def _identifier(value: dict[str, Any]) -> list[Row]:
+    code = value.get("value")
+    if type(code) is not str:
+        return []
+    system = value.get("system") or ""
+    return [(system, protect.identifier_code(system, code))]
+
+
+def _contact_point(value: dict[str, Any]) -> list[Row]:
+    code = value.get("value")
+    if type(code) is not str:
+        return []
+    system = value.get("system") or ""
+    return [(system, protect.contact_code(system, code))]
+
+
 _COMPLEX: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "Coding": _coding,
     "CodeableConcept": _codeable_concept,
-    "Identifier": _pair("system", "value"),
-    "ContactPoint": _pair("system", "value"),
+    "Identifier": _identifier,
+    "ContactPoint": _contact_point,
     "Quantity": _pair("system", "code"),
 }
 
@@ -87,5 +105,7 @@ def value_sql(value: Token, modifier: str | None, args: SqlArgs) -> str:
     if system is not None:
         conditions.append(f"i.system = {args.add(system)}")
     if code is not None:
-        conditions.append(f"i.code = {args.add(code)}")
+        codes = protect.query_codes(system, code)
+        conditions.append(f"i.code = {args.add(codes[0])}" if len(codes) == 1
+                          else f"i.code = ANY({args.add(codes)})")
     return " AND ".join(conditions)

@@ -55,3 +55,18 @@ def test_phonetic_without_letters(client: httpx.Client, ids: dict[str, str]) -> 
     r = client.get("/Patient", params={"phonetic": "12"})
     assert r.status_code == 400
     assert r.json()["resourceType"] == "OperationOutcome"
+
+
+def test_name_search_folds_traditional_and_full_width(client: httpx.Client,
+                                                       ids: dict[str, str]) -> None:
+    """`name=張` (traditional) finds 张伟 and 张卫国 (name parts: family 张); `given=偉` finds
+    both 伟 records; a full-width family name finds the pinyin-written record."""
+    def found(params: dict[str, str]) -> set[str]:
+        r = client.get("/Patient", params={**params, "_id": ",".join(ids.values())})
+        assert r.status_code == 200, r.text
+        by_id = {v: k for k, v in ids.items()}
+        return {by_id[e["resource"]["id"]] for e in r.json().get("entry", [])}
+
+    assert found({"name": "張"}) == {"zw1", "zw4"}
+    assert found({"given": "偉"}) == {"zw1", "zw2"}
+    assert found({"family": "ｚｈａｎｇ"}) == {"zw3"}

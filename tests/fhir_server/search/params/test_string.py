@@ -27,3 +27,16 @@ def test_address_parts() -> None:
 def test_unknown_shapes_give_nothing() -> None:
     assert index_values({"x": 1}, "Period") == []
     assert index_values(None, "string") == []
+
+
+def test_traditional_folds_to_simplified() -> None:
+    # 張偉 -> 张伟; 醫院 -> 医院; the ideographic space (U+3000) is a space.
+    assert normalise("張偉") == "张伟"
+    assert normalise("兰考縣人民醫院") == "兰考县人民医院"
+    assert normalise("王　秀英") == "王 秀英"
+    # Full-width Latin next to Chinese.
+    assert normalise("ＨｂＡ１ｃ 檢查") == "hba1c 检查"
+
+
+def test_simplified_text_unchanged() -> None:
+    assert normalise("欧阳修") == "欧阳修"

@@ -16,8 +16,8 @@ def test_codeable_concept_gives_each_coding() -> None:
 
 def test_identifier_contact_point_boolean_code() -> None:
     assert index_values({"system": "urn:s", "value": "v"}, "Identifier") == [("urn:s", "v")]
-    assert index_values({"system": "phone", "value": "555"}, "ContactPoint") == [("phone",
-                                                                                  "555")]
+    assert index_values({"system": "email", "value": "a@b"}, "ContactPoint") == [("email",
+                                                                                  "a@b")]
     assert index_values(True, "boolean") == [("", "true")]
     assert index_values("final", "code") == [("", "final")]
 

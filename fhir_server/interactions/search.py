@@ -15,8 +15,16 @@ from urllib.parse import urlencode
 
 from fhir_server.errors import Issue, bad_request, operation_outcome
 from fhir_server.interactions.bundles import bundle, full_url
-from fhir_server.interactions.paging import Cursor, Page, decode_cursor, encode_cursor, fetch_page
+from fhir_server.interactions.paging import (
+    Cursor,
+    Page,
+    decode_cursor,
+    encode_cursor,
+    fetch_page,
+    page_size,
+)
 from fhir_server.interactions.search_scope import Scope, common_scope, type_scope
+from fhir_server.search import compile_query, contained
 from fhir_server.search.clauses import Clause
 from fhir_server.search.include import included
 from fhir_server.search.summary import Subset, parse_subset, subset
@@ -48,6 +56,11 @@ async def search(
 
     extra_clauses constrain the search beyond its parameters (a compartment search).
     """
+    options = contained.contained_options(
+        [p for p in pairs if p[0] in ("_contained", "_containedType")])
+    if options is not None and not extra_clauses:
+        return await _answer_contained(reader, base, res_type, pairs, options,
+                                       _Limits(default_count, max_count))
     scope = type_scope(res_type, pairs, lenient, extra_clauses)
     return await _answer(reader, base, f"{base}/{res_type}", scope,
                          _Limits(default_count, max_count))
@@ -90,6 +103,44 @@ async def _answer(reader: Reader, base: str, path: str, scope: Scope,
                 for s in await included(reader, scope.include_type, stored, scope.result)]
     links = _links(link_base, scope, page, ceiling if scope.mutable else None)
     return bundle("searchset", entries + outcome, links, total)
+
+
+async def _answer_contained(reader: Reader, base: str, res_type: str,
+                            pairs: list[tuple[str, str]], options: contained.ContainedOptions,
+                            limits: _Limits) -> dict[str, Any]:
+    """A `_contained=true|both` search (search.html#contained), in storage order.
+
+    Entries are the containers or, with `_containedType=contained`, the contained resources
+    themselves (fullUrl `[container url]#[id]`). `_sort`, `_include` and `_elements` do not
+    apply here (docs/conformance.md); the next link carries the last match's position.
+    """
+    criteria = [p for p in pairs if p[0] != "_cursor"]
+    after = next((v for k, v in reversed(pairs) if k == "_cursor"), "")
+    query = compile_query(res_type, criteria)
+    ignored = {"_sort", "_include", "_revinclude", "_elements"}
+    if any(k.partition(":")[0] in ignored for k, _ in query.result_params):
+        raise bad_request("_sort, _include, _revinclude and _elements cannot be combined "
+                          "with _contained", code="not-supported")
+    count = _count(query.result_params, limits)
+    total_mode = _total_mode(query.result_params)
+    link_base = f"{base}/{res_type}?"
+    total = (await contained.count_contained(reader.conn, query, options)
+             if total_mode in ("accurate", "estimate") or count == 0 else None)
+    links = [("self", link_base + urlencode(pairs)), ("first", link_base + urlencode(criteria))]
+    if count == 0:
+        return bundle("searchset", [], links, total)
+    found = await contained.find_contained(reader.conn, query, options, count + 1, after)
+    if len(found) > count:
+        found = found[:count]
+        links.append(("next", link_base + urlencode([*criteria, ("_cursor", found[-1].cursor)])))
+    entries = [{"fullUrl": m.full_url(base), "resource": m.resource(),
+                "search": {"mode": "match"}} for m in found]
+    return bundle("searchset", entries, links, total)
+
+
+def _count(result: list[tuple[str, str]], limits: _Limits) -> int:
+    values = [v for k, v in result if k == "_count"]
+    return page_size(values[-1] if values else None, limits.default_count, limits.max_count)
 
 
 def _entry(base: str, stored: Stored, wanted: Subset, mode: str = "match") -> dict[str, Any]:

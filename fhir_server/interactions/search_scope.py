@@ -23,8 +23,9 @@ from fhir_server.storage.postgres import Reader
 from fhir_server.storage.search import Branch, types_in_use
 
 Pair = tuple[str, str]
-# Result parameters not answered yet: set aside like unknown parameters when not `false`.
-# `_contained` (search.html#contained) plugs in here once it searches contained resources.
+# Result parameters a search through branches cannot answer (set aside like unknown
+# parameters when not `false`): type-level `_contained` searches take their own path
+# (interactions/search.py); system-wide and compartment searches do not search contained.
 NOT_YET = frozenset({"_contained", "_containedType"})
 _SYSTEM_SPECIAL = frozenset({"_list", "_text", "_content"})
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from fhir_server.errors import bad_request
 from fhir_server.search.index import index_rows
+from fhir_server.search.params import ucum
 from fhir_server.search.registry import registry
 from fhir_server.search.sql import SqlArgs
 
@@ -36,6 +37,8 @@ class _Kind:
 
 
 _REFERENCE = "coalesce(i.target_type || '/' || i.target_id, i.url)"
+# Quantities sort on their values as stored, not on the canonical-unit rows beside them.
+_STORED_QUANTITY = f"CASE WHEN i.system <> '{ucum.CANONICAL_SYSTEM}' THEN i.value END"
 _KINDS: dict[str, _Kind] = {
     "string": _Kind("idx_string", "text", "i.value", "i.value"),
     "token": _Kind("idx_token", "text", "i.code || chr(1) || i.system",
@@ -43,7 +46,7 @@ _KINDS: dict[str, _Kind] = {
     "reference": _Kind("idx_reference", "text", _REFERENCE, _REFERENCE),
     "date": _Kind("idx_date", "time", "i.lo", "i.hi"),
     "number": _Kind("idx_number", "num", "i.value", "i.value"),
-    "quantity": _Kind("idx_quantity", "num", "i.value", "i.value"),
+    "quantity": _Kind("idx_quantity", "num", _STORED_QUANTITY, _STORED_QUANTITY),
     "uri": _Kind("idx_uri", "text", "i.uri", "i.uri"),
 }
 # Parameters answered from columns of the resource row, and their SQL class.
@@ -111,7 +114,7 @@ class SortKey:
             bound: SortValue = row[1] if self.descending else row[0]
             return bound
         if self.param_type == "quantity":
-            return Decimal(row[2])
+            return None if row[0] == ucum.CANONICAL_SYSTEM else Decimal(row[2])
         value: SortValue = row[0]
         return value
 

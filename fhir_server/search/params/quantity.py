@@ -2,7 +2,9 @@
 
 Rows are (system, code, value); the code falls back to the unit when the data has no code,
 so `5||mg` finds either. Ranges index their low and high; Money indexes its currency.
-Unit conversion (UCUM canonical forms) is not done yet.
+A UCUM value of a unit `ucum.py` knows gets a second row in canonical units (system
+`ucum.CANONICAL_SYSTEM`); a query `number|http://unitsofmeasure.org|unit` in such a unit
+compares canonical to canonical, so `gt100|http://unitsofmeasure.org|[lb_av]` finds 50 kg.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 
 from fhir_server.errors import bad_request
 from fhir_server.search.escaping import split_unescaped, unescape
+from fhir_server.search.params import ucum
 from fhir_server.search.params.number import NumberValue, compare_sql, parse_number, to_decimal
 from fhir_server.search.sql import SqlArgs
 
@@ -36,7 +39,10 @@ def _row(value: Any) -> list[Row]:
     if number is None or not number.is_finite():
         return []
     code = value.get("code") or value.get("unit") or value.get("currency") or ""
-    return [(value.get("system") or "", code, number)]
+    system = value.get("system") or ""
+    if system == ucum.SYSTEM and (found := ucum.canonical(code, number)) is not None:
+        return [(system, code, number), (ucum.CANONICAL_SYSTEM, found[0], found[1])]
+    return [(system, code, number)]
 
 
 def index_values(value: Any, type_code: str) -> list[Row]:
@@ -63,11 +69,27 @@ def parse_value(text: str, modifier: str | None) -> QuantityValue:
     return QuantityValue(number, system or None, code or None)
 
 
+def _canonical(value: QuantityValue) -> QuantityValue | None:
+    """The query in canonical units, when it is a UCUM unit ucum.py knows."""
+    if value.system != ucum.SYSTEM or value.code is None:
+        return None
+    found = ucum.factor(value.code)
+    if found is None:
+        return None
+    unit, factor = found
+    n = value.number
+    number = NumberValue(n.prefix, n.value * factor, n.half_unit * factor)
+    return QuantityValue(number, ucum.CANONICAL_SYSTEM, unit)
+
+
 def value_sql(value: QuantityValue, modifier: str | None, args: SqlArgs) -> str:
-    """Compare the value; match system and code when given."""
+    """Compare the value; match system and code when given (canonical units for UCUM)."""
+    value = _canonical(value) or value
     conditions = [compare_sql(value.number, "i.value", args)]
     if value.system is not None:
         conditions.append(f"i.system = {args.add(value.system)}")
+    else:  # the canonical rows repeat values in other units: only the stored ones count
+        conditions.append(f"i.system <> '{ucum.CANONICAL_SYSTEM}'")
     if value.code is not None:
         conditions.append(f"i.code = {args.add(value.code)}")
     return " AND ".join(conditions)

@@ -39,13 +39,24 @@ def redis_url() -> Iterator[str]:
     service.stop()
 
 
-def _serve(dsn: str, broker: str) -> tuple[subprocess.Popen[bytes], str]:
+@pytest.fixture(scope="session")
+def elasticsearch() -> Iterator[str]:
+    """A fresh single-node Elasticsearch (Maven Central's zip; starting takes a minute or two)."""
+    service = services.start_elasticsearch()
+    yield service.url
+    service.stop()
+
+
+def _serve(
+    dsn: str, broker: str, extra_env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = services.free_port()
     env = {
         **os.environ,
         "HIE_DATABASE_URL": dsn,
         "HIE_BROKER_URL": broker,
         "HIE_MAX_BODY_BYTES": str(2 * 1024 * 1024),
+        **(extra_env or {}),
     }
     log = open(Path(services.tempfile.gettempdir()) / f"hie-server-{port}.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(
@@ -84,6 +95,15 @@ def _serve(dsn: str, broker: str) -> tuple[subprocess.Popen[bytes], str]:
 def fhir_base(postgres: str, redis_url: str) -> Iterator[str]:
     """The FHIR base URL of a running platform on the real services."""
     process, base = _serve(postgres, redis_url)
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def elastic_fhir_base(postgres: str, redis_url: str, elasticsearch: str) -> Iterator[str]:
+    """A second platform on the same services whose `_text`/`_content` use Elasticsearch."""
+    process, base = _serve(postgres, redis_url, {"HIE_ELASTICSEARCH_URL": elasticsearch})
     yield base
     process.terminate()
     process.wait(timeout=30)

@@ -44,6 +44,18 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, description="_count when the client gives none.")
     max_page_size: int = Field(default=1000, description="Largest _count honoured.")
     max_bundle_entries: int = Field(default=10000, description="Largest transaction or batch.")
+    elasticsearch_url: str | None = Field(
+        default=None, description="Elasticsearch URL for _text/_content; unset: PostgreSQL."
+    )
+    elasticsearch_index: str = Field(
+        default="hie-fulltext", description="Alias of the Elasticsearch full-text index."
+    )
+    elasticsearch_max_hits: int = Field(
+        default=10000, description="More Elasticsearch hits than this: PostgreSQL answers."
+    )
+    elasticsearch_timeout: float = Field(
+        default=2.0, description="Seconds an Elasticsearch request may take."
+    )
 
 
 @lru_cache(maxsize=1)

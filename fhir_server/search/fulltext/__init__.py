@@ -2,7 +2,9 @@
 
 Answered by PostgreSQL full text over `idx_text` (documents.py, tokens.py, clauses.py): one
 document per resource for the narrative and one for the whole content, CJK text cut into
-bigrams. The value's grammar is in expression.py.
+bigrams. When HIE_ELASTICSEARCH_URL is set, Elasticsearch answers from the same documents
+(elastic.py), kept in step after each commit (indexing.py); PostgreSQL answers whenever
+Elasticsearch cannot. The value's grammar is in expression.py.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fhir_server.errors import bad_request
-from fhir_server.search.fulltext.clauses import TextClause
+from fhir_server.search.fulltext import indexing  # noqa: F401  (its after-commit subscriber)
 from fhir_server.search.fulltext.documents import TABLE, text_rows
+from fhir_server.search.fulltext.elastic import text_clause
 from fhir_server.search.fulltext.expression import parse
 
 if TYPE_CHECKING:
@@ -27,4 +30,4 @@ def compile_text(resource_type: str, name: str, value: str,
     param, _, modifier = name.partition(":")
     if modifier:
         raise bad_request(f"'{name}': {param} takes no modifier", code="not-supported")
-    return TextClause(resource_type, param, parse(value))
+    return text_clause(resource_type, param, parse(value))

@@ -54,10 +54,12 @@ class TextClause:
 
 @dataclass(frozen=True, slots=True)
 class RidClause:
-    """Resources whose rids a search engine found (Elasticsearch)."""
+    """Resources whose rids a search engine found (Elasticsearch), or with negated, all others."""
 
     rids: tuple[int, ...]
+    negated: bool = False
 
     def sql(self, alias: str, args: SqlArgs) -> str:
-        """`alias.rid = ANY($n)`."""
-        return f"{alias}.rid = ANY({args.add(list(self.rids))}::bigint[])"
+        """`alias.rid = ANY($n)`, or its negation."""
+        found = f"{alias}.rid = ANY({args.add(list(self.rids))}::bigint[])"
+        return f"NOT ({found})" if self.negated else found

@@ -23,8 +23,7 @@ _PRIVATE = re.compile(r"\d{7,}|\d{17}x")
 _fold = normalise.__wrapped__  # uncached: narratives would evict the names from its cache
 
 
-def tokens(text: str) -> list[str]:
-    """The tokens of text, in order (private numbers included: see `document_tokens`)."""
+def _scan(text: str, tails: list[str] | None) -> list[str]:
     found: list[str] = []
     for match in _RUNS.finditer(_fold(text)):
         run = match.group()
@@ -32,7 +31,14 @@ def tokens(text: str) -> list[str]:
             found.append(run)
         else:
             found += [run[i : i + 2] for i in range(len(run) - 1)]
+            if tails is not None:
+                tails.append(run[-1])
     return found
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of text, in order (private numbers included: see `document_tokens`)."""
+    return _scan(text, None)
 
 
 def document_tokens(text: str) -> list[str]:
@@ -40,9 +46,8 @@ def document_tokens(text: str) -> list[str]:
     character of each CJK run as a unigram, so that a one-character query (`高*`, see
     `is_cjk_char`) finds a character wherever it stands: bigrams cover every other position.
     """
-    kept = [t for t in tokens(text) if not (t[0].isdigit() and _PRIVATE.fullmatch(t))]
-    tails = [match.group(1)[-1] for match in _RUNS.finditer(_fold(text))
-             if match.group(1) is not None and len(match.group(1)) > 1]
+    tails: list[str] = []
+    kept = [t for t in _scan(text, tails) if not (t[0].isdigit() and _PRIVATE.fullmatch(t))]
     return kept + list(dict.fromkeys(tails))
 
 

@@ -152,9 +152,39 @@ async def search_get(request: Request, res_type: str) -> Response:
 
 @fhir_route("POST", "/{res_type}/_search", served=[("type", "search-type")])
 async def search_post(request: Request, res_type: str) -> Response:
+    return await _search(request, res_type, await _form_pairs(request))
+
+
+@fhir_route("GET", "/", served=[])
+@fhir_route("GET", "", served=[("system", "search-system")])
+async def search_system_get(request: Request) -> Response:
+    """System-wide search (search.html#all): `GET [base]?_type=A,B&...`."""
+    return await _search_system(request, list(request.query_params.multi_items()))
+
+
+@fhir_route("POST", "/_search", served=[("system", "search-system")])
+async def search_system_post(request: Request) -> Response:
+    """System-wide search with the parameters in a form body, merged with the query's."""
+    return await _search_system(request, await _form_pairs(request))
+
+
+async def _search_system(request: Request, pairs: list[tuple[str, str]]) -> Response:
+    platform = _platform(request)
+    found = await search.search_system(
+        platform.repo,
+        base_url(request),
+        pairs,
+        platform.settings.default_page_size,
+        platform.settings.max_page_size,
+        lenient=prefer_handling(request) != "strict",
+    )
+    return render(request, found)
+
+
+async def _form_pairs(request: Request) -> list[tuple[str, str]]:
+    """The query's parameters followed by those of an `x-www-form-urlencoded` body."""
     form = await request.form()
-    pairs = list(request.query_params.multi_items()) + [(k, str(v)) for k, v in form.multi_items()]
-    return await _search(request, res_type, pairs)
+    return list(request.query_params.multi_items()) + [(k, str(v)) for k, v in form.multi_items()]
 
 
 @fhir_route("POST", "/{res_type}", served=[("type", "create")], body=True)

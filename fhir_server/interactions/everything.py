@@ -5,7 +5,9 @@ compartment, as matches, in storage order with keyset paging (`_cursor` is the l
 the page, so pages stay stable while resources are added); and, as includes, the live
 resources the page refers to (Practitioner, Organization, Medication, Location, ...) that
 are not in the compartment themselves, one level deep. `_type`, `_since` and
-`start`/`end` apply to both. Without `_count` a page holds the largest page size.
+`start`/`end` apply to both. Without `_count` a page holds the largest page size. At type
+level (`Patient/$everything`) the record is every patient's: each Patient and every
+resource in some Patient's compartment, paged the same way.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from fhir_server.interactions.bundles import bundle, search_entry
 from fhir_server.interactions.paging import page_size
 from fhir_server.interactions.read import read
 from fhir_server.search.clauses import Clause, LastUpdatedClause
-from fhir_server.search.compartments import CompartmentClause, in_compartment
+from fhir_server.search.compartments import (
+    AnyCompartmentClause,
+    CompartmentClause,
+    in_any_compartment,
+    in_compartment,
+)
 from fhir_server.search.everything import CareDateClause, TypeClause, care_date_params
 from fhir_server.search.include import MAX_INCLUDED
 from fhir_server.search.params import date
@@ -30,6 +37,7 @@ from fhir_server.storage.models import Stored
 from fhir_server.storage.postgres import Reader
 
 ANY_REFERENCE: includes.Spec = (None, None, None)
+Member = CompartmentClause | AnyCompartmentClause
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +117,7 @@ def where(clauses: tuple[Clause, ...], first_arg: int) -> tuple[str, list[object
     return SearchQuery("*", list(clauses)).where_sql("t", first_arg)
 
 
-async def member_page(reader: Reader, member: CompartmentClause,
+async def member_page(reader: Reader, member: Member,
                       page: Page) -> tuple[list[Stored], bool]:
     """One page of the compartment's live members, and whether more follow."""
     sql, args = where((member, *page.filters), 3)
@@ -127,15 +135,19 @@ def links(path: str, pairs: list[tuple[str, str]], page: list[Stored],
     return out
 
 
-async def everything(reader: Reader, base: str, comp_type: str, comp_id: str,
+async def everything(reader: Reader, base: str, comp_type: str, comp_id: str | None,
                      pairs: list[tuple[str, str]], max_count: int) -> dict[str, Any]:
-    """One page of the record of `comp_type/comp_id` as a searchset Bundle.
+    """One page of the record of `comp_type/comp_id` (of every comp_type without an id).
 
     404 when the resource is unknown, 410 when it was deleted.
     """
     page = parse_page(pairs, max_count)
-    await read(reader, comp_type, comp_id)
-    member = in_compartment(comp_type, comp_id, None)
+    member: Member
+    if comp_id is None:
+        member = in_any_compartment(comp_type)
+    else:
+        await read(reader, comp_type, comp_id)
+        member = in_compartment(comp_type, comp_id, None)
     matches, more = await member_page(reader, member, page)
     outside, args = where((replace(member, negated=True), *page.filters), 7)
     referred = await includes.referenced(
@@ -144,5 +156,5 @@ async def everything(reader: Reader, base: str, comp_type: str, comp_id: str,
     entries = [search_entry(base, s) for s in matches]
     entries += [search_entry(base, s, "include") for s in referred]
     total = len(matches) if page.after == 0 and not more else None
-    path = f"{base}/{comp_type}/{comp_id}/$everything"
+    path = f"{base}/{comp_type}{'' if comp_id is None else '/' + comp_id}/$everything"
     return bundle("searchset", entries, links(path, pairs, matches, more), total)

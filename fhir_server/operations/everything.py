@@ -1,8 +1,8 @@
-"""`$everything` on a Patient or Encounter instance (Patient-everything, Encounter-everything).
+"""`$everything` on Patient and Encounter (Patient-everything, Encounter-everything).
 
-The inputs each type accepts are read from its R4 OperationDefinition. The type-level call
-(`Patient/$everything`, every patient's record) is not served: at county scale that is a
-bulk export, which the spec lets a server refuse.
+The inputs each type accepts are read from its R4 OperationDefinition, and so are the levels:
+both are served on an instance, and `Patient/$everything` (every patient's record, paged)
+at type level too; `Encounter/$everything` has no type level in R4.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import orjson
 
 from fhir_server.definitions.packages import load_bytes
-from fhir_server.errors import bad_request
+from fhir_server.errors import FhirError, Issue, bad_request
 from fhir_server.interactions.everything import everything
 from fhir_server.operations.registry import Operation, OperationCall, OperationResult
 
@@ -28,6 +28,11 @@ def _spec_definition(res_type: str) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=len(TYPES))
+def _type_level(res_type: str) -> bool:
+    return bool(_spec_definition(res_type).get("type"))
+
+
+@lru_cache(maxsize=len(TYPES))
 def _inputs(res_type: str) -> frozenset[str]:
     params = _spec_definition(res_type)["parameter"]
     return frozenset(p["name"] for p in params if p["use"] == "in")
@@ -35,7 +40,8 @@ def _inputs(res_type: str) -> frozenset[str]:
 
 def definition() -> dict[str, Any]:
     """This server's OperationDefinition: Patient-everything's parameters, served at
-    instance level on Patient and Encounter (Encounter takes no start/end)."""
+    instance level on Patient and Encounter and at type level on Patient (Encounter takes
+    no start/end and has no type level)."""
     base = _spec_definition("Patient")
     params = [{k: v for k, v in p.items() if k != "documentation"} for p in base["parameter"]]
     return {
@@ -49,7 +55,7 @@ def definition() -> dict[str, Any]:
         "base": base["url"],
         "resource": list(TYPES),
         "system": False,
-        "type": False,
+        "type": True,
         "instance": True,
         "parameter": params,
     }
@@ -79,8 +85,11 @@ def input_pairs(parameters: dict[str, Any], res_type: str) -> list[tuple[str, st
 
 
 async def run(call: OperationCall) -> OperationResult:
-    """The record of one Patient or Encounter: a page of a searchset Bundle."""
-    assert call.res_type is not None and call.res_id is not None
+    """The record of one Patient or Encounter (of every Patient): a searchset Bundle page."""
+    assert call.res_type is not None
+    if call.res_id is None and not _type_level(call.res_type):
+        raise FhirError(404, Issue("not-supported",
+                                   f"{call.res_type}/$everything has no type level"))
     pairs = input_pairs(call.parameters, call.res_type)
     settings = call.platform.settings
     found = await everything(call.platform.repo, call.base, call.res_type, call.res_id, pairs,
@@ -90,5 +99,5 @@ async def run(call: OperationCall) -> OperationResult:
 
 def operation() -> Operation:
     """The `$everything` operation, for the platform's registry."""
-    return Operation("everything", frozenset({"instance"}), run, definition(),
+    return Operation("everything", frozenset({"instance", "type"}), run, definition(),
                      types=frozenset(TYPES))

@@ -102,6 +102,36 @@ class CompartmentClause:
         return f"{'NOT ' if self.negated else ''}{alias}.rid IN ({members})"
 
 
+@dataclass(frozen=True, slots=True)
+class AnyCompartmentClause:
+    """The resource is (negated: is not) in the compartment of some resource of type code.
+
+    For the type-level `Patient/$everything` (every patient's record). Correlated by rid
+    through the `idx_reference (rid)` index, so a walk in rid order stops after one page.
+    """
+
+    code: str
+    pairs: tuple[tuple[str, str], ...]
+    negated: bool = False
+
+    def sql(self, alias: str, args: SqlArgs) -> str:
+        """`[NOT] (alias is a code resource OR it refers to one through a member parameter)`."""
+        c = args.alias("c")
+        code = args.add(self.code)
+        refers = (
+            f"EXISTS (SELECT 1 FROM idx_reference {c} WHERE {c}.rid = {alias}.rid "
+            f"AND {c}.target_type = {code} AND ({c}.res_type, {c}.param) IN (SELECT * FROM "
+            f"unnest({args.add([t for t, _ in self.pairs])}::text[], "
+            f"{args.add([p for _, p in self.pairs])}::text[])))"
+        )
+        return f"{'NOT ' if self.negated else ''}({alias}.res_type = {code} OR {refers})"
+
+
+def in_any_compartment(code: str) -> AnyCompartmentClause:
+    """Resources of any type in the compartment of any resource of type code; 404 for none."""
+    return AnyCompartmentClause(code, compartment(code).pairs(None))
+
+
 def in_compartment(code: str, focal_id: str, resource_type: str | None) -> CompartmentClause:
     """Resources (of resource_type, or of any type) in the compartment of `code/focal_id`.
 

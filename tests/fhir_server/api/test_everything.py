@@ -160,7 +160,8 @@ def test_deleted_and_unknown(client: httpx.Client, rec: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(("path", "status"), [
-    ("/Patient/$everything", 404),  # type level: not served
+    ("/Encounter/$everything", 404),  # Encounter-everything has no type level in R4
+    ("/Patient/$everything?_since=yesterday", 400),
     ("/Observation/x/$everything", 404),
     ("/Patient/{A}/$everything?start=yesterday", 400),
     ("/Patient/{A}/$everything?start=2021&end=2020", 400),
@@ -173,3 +174,48 @@ def test_errors(client: httpx.Client, rec: dict[str, str], path: str, status: in
     r = client.get(path.format(**rec))
     assert r.status_code == status, r.text
     assert r.json()["resourceType"] == "OperationOutcome"
+
+
+@pytest.fixture(scope="module")
+def county(fhir_base: str) -> dict[str, str]:
+    """Written after `since`: Practitioners Q and R, Organization O2, Patients C and D,
+    Observation oc (subject C, performer Q), Encounter ed (subject D, serviceProvider O2)
+    and a deleted Observation about D. Every patient's record since then is C, D, oc, ed
+    as matches and Q, O2 as includes; R is referred to by nothing."""
+    with httpx.Client(base_url=fhir_base, timeout=30) as c:
+        first = c.post("/Basic", json={"resourceType": "Basic", "code": {"text": "时间"}})
+        ids = {"since": first.json()["meta"]["lastUpdated"]}  # server time, before the rest
+        ids["Q"] = _post(c, {"resourceType": "Practitioner"})
+        ids["R"] = _post(c, {"resourceType": "Practitioner"})
+        ids["O2"] = _post(c, {"resourceType": "Organization", "name": "杞县人民医院"})
+        ids["C"] = _post(c, {"resourceType": "Patient"})
+        ids["D"] = _post(c, {"resourceType": "Patient"})
+        ids["oc"] = _post(c, _obs(f"Patient/{ids['C']}", f"Practitioner/{ids['Q']}"))
+        ids["ed"] = _post(c, {
+            "resourceType": "Encounter", "status": "finished", "class": {"code": "AMB"},
+            "subject": {"reference": f"Patient/{ids['D']}"},
+            "serviceProvider": {"reference": f"Organization/{ids['O2']}"}})
+        gone = _post(c, _obs(f"Patient/{ids['D']}", f"Practitioner/{ids['R']}"))
+        assert c.delete(f"/Observation/{gone}").status_code in (200, 204)
+    return ids
+
+
+def test_type_level_is_every_patients_record(client: httpx.Client,
+                                             county: dict[str, str]) -> None:
+    page = _get(client, "/Patient/$everything", _since=county["since"], _count="2")
+    matches: list[str] = []
+    included: set[str] = set()
+    while True:
+        found = _entries(page)
+        assert len(found["match"]) <= 2
+        matches += sorted(found["match"])
+        included |= found["include"]
+        nxt = [link["url"] for link in page["link"] if link["relation"] == "next"]
+        if not nxt:
+            break
+        assert "/Patient/$everything?" in nxt[0]
+        page = client.get(nxt[0]).json()
+    assert sorted(matches) == sorted(county[k] for k in ("C", "D", "oc", "ed"))
+    assert included == {county["Q"], county["O2"]}
+    only = _get(client, "/Patient/$everything", _since=county["since"], _type="Patient")
+    assert _entries(only) == {"match": {county["C"], county["D"]}, "include": set()}

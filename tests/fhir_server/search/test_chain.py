@@ -15,6 +15,8 @@ pytestmark = pytest.mark.integration
 APGAR = {"1minute-apgar-score", "2minute-apgar-score", "5minute-apgar-score",
          "10minute-apgar-score", "20minute-apgar-score"}
 
+HAS3 = "_has:Patient:organization:_has:Encounter:subject:_has:Condition:encounter:"
+
 CASES = [
     # Observation f001..f005 and others have subject Patient/f001 (Pieter van de Heuvel).
     ("Observation?subject.family=van de heuvel", {"ekg", "f001", "f002", "f003", "f004",
@@ -62,6 +64,16 @@ CASES = [
     ("Organization?_has:Patient:organization:_has:Observation:subject:performer.given="
      "nobody", set()),
     ("Patient?_has:Observation:subject:performer:Practitioner.family=anne", {"f001"}),
+    # _has three deep: Condition f001 (SNOMED 368009) has encounter Encounter/f001, whose
+    # subject Patient/f001 is managed by Organization/f001; Condition f204 (36225005) ->
+    # Encounter/f203 -> Patient/f201 -> Organization/f201; Condition/example (39065001)
+    # has no encounter.
+    (f"Organization?{HAS3}code=http://snomed.info/sct|368009", {"f001"}),
+    (f"Organization?{HAS3}code=http://snomed.info/sct|36225005", {"f201"}),
+    (f"Organization?{HAS3}code=368009,36225005", {"f001", "f201"}),
+    (f"Organization?{HAS3}code=http://snomed.info/sct|39065001", set()),
+    (f"Organization?{HAS3}_id=f203", {"f201"}),
+    (f"Organization?{HAS3}code=368009&{HAS3}code=36225005", set()),
 ]
 
 # The five apgar score Observations have subject `#newborn`, a contained Patient (family

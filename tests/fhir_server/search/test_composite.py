@@ -76,6 +76,36 @@ CASES = [
     ("ValueSet?context-type-quantity=age$18|http://unitsofmeasure.org|a",
      {"example-extensional"}),
     ("ValueSet?context-type-quantity=age$gt18", set()),
+    # CodeableConcept components: Observation/glasgow's motor component (LOINC 9268-4) has
+    # the value LOINC LA6566-9; LA6560-2 belongs to its verbal component (9270-0).
+    ("Observation?component-code-value-concept=http://loinc.org|9268-4"
+     "$http://loinc.org|LA6566-9", {"glasgow"}),
+    ("Observation?component-code-value-concept=http://loinc.org|9268-4"
+     "$http://loinc.org|LA6560-2", set()),
+    # The apgar colour component (SNOMED 249227004) scores LA6724-4 at 5, 10 and 20 minutes.
+    ("Observation?combo-code-value-concept=http://snomed.info/sct|249227004$"
+     "http://loinc.org|LA6724-4", {"5minute-apgar-score", "10minute-apgar-score",
+                                     "20minute-apgar-score"}),
+    # useContext: the six opioidcds PlanDefinitions have focus SNOMED 82423001; zika and
+    # low-suicide-risk have user 309343006; protocol-example's focus code has no system.
+    ("PlanDefinition?context-type-value=focus$http://snomed.info/sct|82423001",
+     {f"opioidcds-{n}" for n in ("04", "05", "07", "08", "10", "11")}),
+    ("PlanDefinition?context-type-value=age$http://snomed.info/sct|82423001", set()),
+    ("PlanDefinition?context-type-value=http://terminology.hl7.org/CodeSystem/"
+     "usage-context-type|user$309343006", {"zika-virus-intervention",
+                                           "low-suicide-risk-order-set"}),
+    ("PlanDefinition?context-type-value=focus$http://snomed.info/sct|414916001",
+     {"protocol-example"}),
+    ("PlanDefinition?context-type-value=http://terminology.hl7.org/CodeSystem/"
+     "usage-context-type|focus$http://snomed.info/sct|414916001", set()),
+    # MolecularSequence/graphic-example-4: chromosome 2, window 128273736..128273740, and no
+    # variants.
+    ("MolecularSequence?chromosome-window-coordinate=2$128273736$128273740",
+     {"graphic-example-4"}),
+    ("MolecularSequence?chromosome-window-coordinate=2$ge128273736$le128273740",
+     {"graphic-example-4"}),
+    ("MolecularSequence?chromosome-window-coordinate=2$gt128273736$le128273740", set()),
+    ("MolecularSequence?chromosome-variant-coordinate=2$ge0$ge0", set()),
 ]
 
 

@@ -21,9 +21,9 @@ def compile_filter(resource_type: str, name: str, value: str,
                    compile_param: ClauseCompiler) -> Clause:
     """The clause for `_filter=expression` on a search of resource_type.
 
-    The expression names parameters itself, so compile_param (the query's own parameter
-    compiler) is not needed; `_filter` takes no modifiers.
+    compile_param (the query's own parameter compiler) serves the names that compile
+    parameters of their own (`_list`'s functional lists); `_filter` takes no modifiers.
     """
     if name != "_filter":
         raise bad_request(f"'{name}': _filter takes no modifiers")
-    return compile_tree(resource_type, parse(value))
+    return compile_tree(resource_type, parse(value), compile_param)

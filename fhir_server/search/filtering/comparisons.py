@@ -14,32 +14,61 @@ from fhir_server.errors import bad_request
 from fhir_server.search.clauses import IdClause
 from fhir_server.search.filtering.clauses import ColumnClause, RowsClause
 from fhir_server.search.filtering.conditions import CONDITIONS, date_range_condition
-from fhir_server.search.params import PARAM_TYPES
+from fhir_server.search.filtering.specials import (
+    SPECIAL_TESTS,
+    composite_test,
+    phonetic_condition,
+)
+from fhir_server.search.params import PARAM_TYPES, param_kind
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
 
 if TYPE_CHECKING:
     from fhir_server.search.clauses import Clause
+    from fhir_server.search.filtering.conditions import Maker
+    from fhir_server.search.params import ParamType
+    from fhir_server.search.query import ClauseCompiler
 
 _BOOLEANS = {"true": True, "false": False}
+# Parameters answered by a module other than their type's (params.SPECIALISED), by code.
+_SPECIALISED: dict[str, Maker] = {"phonetic": phonetic_condition}
 
 
-def compile_comparison(resource_type: str, name: str, op: str, value: str) -> Clause:
-    """The clause for `name op value` on resource_type; a 400 when it makes no sense."""
+def compile_comparison(resource_type: str, name: str, op: str, value: str,
+                       compile_param: ClauseCompiler) -> Clause:
+    """The clause for `name op value` on resource_type; a 400 when it makes no sense.
+
+    compile_param (the query's own parameter compiler) serves the special names.
+    """
+    special = SPECIAL_TESTS.get(name)
+    if special is not None:
+        return special(resource_type, name, op, value, compile_param)
     param = _param(resource_type, name)
     if param.code in RESOURCE_COLUMNS:
         return _column(param, op, value)
-    kind = PARAM_TYPES.get(param.type)
-    maker = CONDITIONS.get(param.type)
-    if kind is None or maker is None:
+    kind = param_kind(param.type, param.code)
+    if kind is None:
         raise bad_request(f"{param.type} parameter '{param.code}' is not supported in _filter",
                           code="not-supported")
     if op == "pr":
         return RowsClause(resource_type, param.code, kind.TABLE, None, not _present(value))
+    if param.type == "composite":
+        return composite_test(resource_type, param, op, value)
+    maker = _maker(param, kind)
+    if maker is None:
+        raise bad_request(f"{param.type} parameter '{param.code}' is not supported in _filter",
+                          code="not-supported")
     condition = maker("in" if op == "ni" else op, value)
     if condition is None:
         raise _not_applicable(op, param)
     return RowsClause(resource_type, param.code, kind.TABLE, condition, op == "ni")
+
+
+def _maker(param: SearchParam, kind: ParamType) -> Maker | None:
+    """The operators of the parameter's own module: its type's, or a specialised one's."""
+    if kind is PARAM_TYPES.get(param.type):
+        return CONDITIONS.get(param.type)
+    return _SPECIALISED.get(param.code)
 
 
 def _param(resource_type: str, name: str) -> SearchParam:

@@ -4,8 +4,10 @@ The table of search_filter.html#ops: which operators apply to string, number, da
 reference and quantity parameters and how; uri (absent from that table) takes the string
 operators and `ss`/`sb` as `:below`/`:above`. Values "are never case sensitive": strings
 are compared in their normalised (case-folded) form and token codes and systems with
-`lower()`. A maker returns None when the operator does not apply to the type.
-`pr` and `ni` (`in`, negated) are handled by the caller for every type alike.
+`lower()` (protected identifiers and phone numbers by their digest, `protect.py`).
+String gt/lt/ge/le compare whole values by code points. A maker returns None when the
+operator does not apply to the type. `pr` and `ni` (`in`, negated) are handled by the
+caller for every type alike; composites, `phonetic` and full text are in `specials.py`.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from fhir_server.errors import bad_request
+from fhir_server.search import protect
 from fhir_server.search.escaping import split_unescaped
 from fhir_server.search.filtering.clauses import RowCondition
 from fhir_server.search.params import date, number, quantity, reference, string, token
@@ -35,9 +38,10 @@ SYSTEMS = {
 }
 _TEXT_SQL = {"eq": "{c} = {v}", "ne": "{c} <> {v}", "gt": "{c} ~>~ {v}", "lt": "{c} ~<~ {v}",
              "ge": "{c} ~>=~ {v}", "le": "{c} ~<=~ {v}"}
+TEXT_OPERATORS = frozenset({*_TEXT_SQL, "co", "sw", "ew"})
 
 
-def _text(column: str, op: str, value: str) -> RowCondition | None:
+def text_condition(column: str, op: str, value: str) -> RowCondition | None:
     """eq ne co sw ew on a text column; gt lt ge le by code points (`~>~`: byte order)."""
     if op in _TEXT_SQL:
         return lambda a: _TEXT_SQL[op].format(c=column, v=a.add(value))
@@ -52,7 +56,7 @@ def _text(column: str, op: str, value: str) -> RowCondition | None:
 
 def string_condition(op: str, text: str) -> RowCondition | None:
     """String: on the normalised value (case-insensitive, per the operator table)."""
-    return _text("i.value", op, string.normalise(text))
+    return text_condition("i.value", op, string.normalise(text))
 
 
 def uri_condition(op: str, text: str) -> RowCondition | None:
@@ -61,7 +65,7 @@ def uri_condition(op: str, text: str) -> RowCondition | None:
         return lambda a: f"i.uri LIKE {a.add(like_prefix(text))}"
     if op == "sb":
         return lambda a: f"starts_with({a.add(text)}, i.uri)"
-    return None if op in ("gt", "lt", "ge", "le") else _text("i.uri", op, text)
+    return None if op in ("gt", "lt", "ge", "le") else text_condition("i.uri", op, text)
 
 
 def parse_number(text: str) -> NumberValue:
@@ -137,10 +141,21 @@ def token_condition(op: str, text: str) -> RowCondition | None:
             return lambda a: terminology().subsumed_by((system, code), "i.system", "i.code", a)
         return lambda a: terminology().subsumes((system, code), "i.system", "i.code", a)
 
+    # Protected identifiers and phone numbers are indexed as digests (protect.py): the value
+    # is looked up by its digest, so eq and ne work on them and nothing else can.
+    codes = [] if code is None else protect.query_codes(system, code)
+    # Case-insensitive, except where lower() changes nothing (digests, which are lower case,
+    # and codes without letters: 8867-4, numbers), which the code index then serves.
+    exact = [c for c in codes if c != code or c.lower() == c.upper()]
+    folded = [c for c in codes if c not in exact]
+
     def same(a: SqlArgs) -> str:
         tests = [] if system is None else [f"lower(i.system) = lower({a.add(system)})"]
-        if code is not None:
-            tests.append(f"lower(i.code) = lower({a.add(code)})")
+        matches = [f"lower(i.code) = lower({a.add(c)})" for c in folded]
+        if exact:
+            matches.append(f"i.code = ANY({a.add(exact)}::text[])")
+        if matches:
+            tests.append(matches[0] if len(matches) == 1 else f"({' OR '.join(matches)})")
         return " AND ".join(tests)
     return same if op == "eq" else lambda a: f"NOT ({same(a)})"
 

@@ -23,12 +23,14 @@ from fhir_server.errors import FhirError, Issue, bad_request
 from fhir_server.search.chain import ChainClause, target_types
 from fhir_server.search.filtering.clauses import AnyOf, NotClause, all_of
 from fhir_server.search.filtering.comparisons import compile_comparison
+from fhir_server.search.filtering.specials import SPECIAL_TESTS
 from fhir_server.search.filtering.syntax import Comparison, Filter, Link, Logical, Negation
 from fhir_server.search.has import HasClause
 from fhir_server.search.registry import registry
 
 if TYPE_CHECKING:
     from fhir_server.search.clauses import Clause
+    from fhir_server.search.query import ClauseCompiler
 
 T = TypeVar("T")
 
@@ -45,14 +47,18 @@ GROUPS: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
-def compile_tree(resource_type: str, node: Filter) -> Clause:
-    """The clause for a filter tree on a search of resource_type."""
+def compile_tree(resource_type: str, node: Filter, compile_param: ClauseCompiler) -> Clause:
+    """The clause for a filter tree on a search of resource_type.
+
+    compile_param is the query's own parameter compiler, for names that need it (`_list`).
+    """
     if isinstance(node, Logical):
-        parts = [compile_tree(resource_type, part) for part in node.parts]
+        parts = [compile_tree(resource_type, part, compile_param) for part in node.parts]
         return all_of(parts) if node.op == "and" else AnyOf(tuple(parts))
     if isinstance(node, Negation):
-        return NotClause(compile_tree(resource_type, node.inner))
-    return _path(resource_type, *_expanded(node.links, node.name, node.position), node)
+        return NotClause(compile_tree(resource_type, node.inner, compile_param))
+    links, name = _expanded(node.links, node.name, node.position)
+    return _path(resource_type, links, name, node, compile_param)
 
 
 def _expanded(links: tuple[Link, ...], name: str,
@@ -64,20 +70,22 @@ def _expanded(links: tuple[Link, ...], name: str,
     return links, name
 
 
-def _path(resource_type: str, links: tuple[Link, ...], name: str, test: Comparison) -> Clause:
+def _path(resource_type: str, links: tuple[Link, ...], name: str, test: Comparison,
+          compile_param: ClauseCompiler) -> Clause:
     if not links:
-        return _at(test.position, compile_comparison, resource_type, name, test.op, test.value)
+        return _at(test.position, compile_comparison, resource_type, name, test.op, test.value,
+                   compile_param)
     head, rest = links[0], links[1:]
     if head.name.startswith("_has:"):
-        return _has(resource_type, head, rest, name, test)
+        return _has(resource_type, head, rest, name, test, compile_param)
     children = GROUPS.get((resource_type, head.name))
     if children is not None:
-        return _group(resource_type, head, children, rest, name, test)
-    return _chain(resource_type, head, rest, name, test)
+        return _group(resource_type, head, children, rest, name, test, compile_param)
+    return _chain(resource_type, head, rest, name, test, compile_param)
 
 
 def _chain(resource_type: str, head: Link, rest: tuple[Link, ...], name: str,
-           test: Comparison) -> Clause:
+           test: Comparison, compile_param: ClauseCompiler) -> Clause:
     code, targets = _at(head.position, target_types, resource_type, head.name)
     needed = {rest[0].name if rest else name} | _first_names(head.filter)
     usable = [t for t in targets if all(_known(t, n) for n in needed)]
@@ -85,21 +93,23 @@ def _chain(resource_type: str, head: Link, rest: tuple[Link, ...], name: str,
         raise _located(head.position, bad_request(
             f"no resource type that '{code}' of {resource_type} refers to has the search "
             f"parameters {', '.join(sorted(needed))}", code="not-supported"))
-    inner = tuple((t, _target(t, head.filter, rest, name, test)) for t in usable)
+    inner = tuple((t, _target(t, head.filter, rest, name, test, compile_param))
+                  for t in usable)
     return ChainClause(resource_type, code, inner)
 
 
 def _target(resource_type: str, sub: Filter | None, rest: tuple[Link, ...], name: str,
-            test: Comparison) -> Clause:
+            test: Comparison, compile_param: ClauseCompiler) -> Clause:
     """The sub-filter and the rest of the path, both on the same resource."""
-    parts = [] if sub is None else [compile_tree(resource_type, sub)]
-    return all_of([*parts, _path(resource_type, rest, name, test)])
+    parts = [] if sub is None else [compile_tree(resource_type, sub, compile_param)]
+    return all_of([*parts, _path(resource_type, rest, name, test, compile_param)])
 
 
 def _has(resource_type: str, head: Link, rest: tuple[Link, ...], name: str,
-         test: Comparison) -> Clause:
+         test: Comparison, compile_param: ClauseCompiler) -> Clause:
     _, source, code = _at(head.position, _has_parts, resource_type, head.name)
-    return HasClause(source, code, _target(source, head.filter, rest, name, test))
+    return HasClause(source, code,
+                     _target(source, head.filter, rest, name, test, compile_param))
 
 
 def _has_parts(resource_type: str, name: str) -> list[str]:
@@ -115,7 +125,8 @@ def _has_parts(resource_type: str, name: str) -> list[str]:
 
 
 def _group(resource_type: str, head: Link, children: Mapping[str, str],
-           rest: tuple[Link, ...], name: str, test: Comparison) -> Clause:
+           rest: tuple[Link, ...], name: str, test: Comparison,
+           compile_param: ClauseCompiler) -> Clause:
     """An Additional Parameter: `group[filter].child op v` with children renamed."""
     if head.filter is None:
         raise _located(head.position, bad_request(
@@ -125,7 +136,8 @@ def _group(resource_type: str, head: Link, children: Mapping[str, str],
         rest = (_rename_link(rest[0], head.name, children), *rest[1:])
     else:
         name = _child(name, head.name, children, test.position)
-    return all_of([compile_tree(resource_type, sub), _path(resource_type, rest, name, test)])
+    return all_of([compile_tree(resource_type, sub, compile_param),
+                   _path(resource_type, rest, name, test, compile_param)])
 
 
 def _renamed(node: Filter, group: str, children: Mapping[str, str]) -> Filter:
@@ -166,11 +178,11 @@ def _first_names(node: Filter | None) -> set[str]:
 
 def _known(resource_type: str, name: str) -> bool:
     code = name.partition(":")[0]
-    return (code == "_has" or (resource_type, code) in GROUPS
+    return (code == "_has" or code in SPECIAL_TESTS or (resource_type, code) in GROUPS
             or registry().get(resource_type, code) is not None)
 
 
-def _at(position: int, compile_part: Callable[..., T], *args: str) -> T:
+def _at(position: int, compile_part: Callable[..., T], *args: object) -> T:
     """compile_part(*args), its 400 saying where in the expression it arose."""
     try:
         return compile_part(*args)

@@ -131,6 +131,10 @@ OTHER_TYPES = [
     ('Observation?_filter=value-quantity gt "100|http://unitsofmeasure.org|[lb_av]"',
      {"example"}),
     ("Observation?_filter=value-quantity gt 100|ucum|kg", set()),
+    # canonical UCUM: Observation/example's 185 [lb_av] is 83.91 kg, the only mass value
+    ("Observation?_filter=value-quantity gt 80|ucum|kg", {"example"}),
+    ("Observation?_filter=value-quantity lt 84000|ucum|g and value-quantity gt 83900|ucum|g",
+     {"example"}),
     ("Observation?_filter=value-quantity eq 16.2|UCUM|kg/m2", {"bmi", "bmi-using-related"}),
     ("Observation?_filter=code eq loinc|29463-7", {"example"}),
     ("Observation?_filter=code eq http://LOINC.org|29463-7", {"example"}),

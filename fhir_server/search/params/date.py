@@ -1,7 +1,10 @@
 """Date search parameters (FHIR R4 search, 3.1.1.4.2 "date").
 
 Every value is a range [lo, hi] at its precision: `2020` covers the whole year, a Period
-covers start..end (open ends are unbounded). Times without a zone are taken as UTC.
+covers start..end (open ends are unbounded), a Timing its outer limits (events and
+repeat.boundsPeriod). Values without a zone (dates, partial dates, query times) are taken
+in `ZONE_LESS`, UTC: the spec leaves it to the server's zone (search.html#date), and UTC
+keeps day boundaries the same for every client (docs/conformance.md).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from fhir_server.search.params.prefix import split_prefix
 from fhir_server.search.sql import SqlArgs
 
 TABLE = "idx_date"
+ZONE_LESS: tzinfo = UTC  # the zone of a value that carries none
 MIN = datetime.min.replace(tzinfo=UTC)
 MAX = datetime.max.replace(tzinfo=UTC)
 Range = tuple[datetime, datetime]
@@ -40,23 +44,31 @@ class DateValue:
 
 @lru_cache(maxsize=128)
 def _zone(text: str | None) -> tzinfo:
-    if text is None or text == "Z":
+    if text is None:
+        return ZONE_LESS
+    if text == "Z":
         return UTC
     offset = timedelta(hours=int(text[1:3]), minutes=int(text[4:6]))
     return timezone(-offset if text[0] == "-" else offset)
 
 
 def _end(start: datetime, groups: tuple[str | None, ...]) -> datetime:
+    """The first instant after the value at its precision; MAX past the year 9999."""
     year, month, day, hour, minute, second, fraction = groups[:7]
-    if month is None:
-        return start.replace(year=start.year + 1) if start.year < 9999 else MAX
-    if day is None:
-        return (start + timedelta(days=32)).replace(day=1)
-    if hour is None:
-        return start + timedelta(days=1)
-    if second is None:
-        return start + timedelta(minutes=1)
-    return start + timedelta(seconds=10 ** -len(fraction) if fraction else 1)
+    try:
+        if month is None:
+            return start.replace(year=start.year + 1)
+        if day is None:
+            return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+        if hour is None:
+            return start + timedelta(days=1)
+        if second is None:
+            return start + timedelta(minutes=1)
+        # Python keeps microseconds: a finer fraction (nanoseconds) is one microsecond.
+        digits = min(len(fraction), 6) if fraction else 0
+        return start + timedelta(microseconds=10 ** (6 - digits))
+    except (ValueError, OverflowError):
+        return MAX
 
 
 def _day(text: str) -> Range | None:
@@ -64,7 +76,7 @@ def _day(text: str) -> Range | None:
     if text[4] != "-" or text[7] != "-" or not (text[:4] + text[5:7] + text[8:]).isdigit():
         return None
     try:
-        start = datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), tzinfo=UTC)
+        start = datetime(int(text[:4]), int(text[5:7]), int(text[8:10]), tzinfo=ZONE_LESS)
     except ValueError:
         return None
     return start, start + _DAY_END
@@ -83,9 +95,9 @@ def parse_range(text: str) -> Range | None:
     try:
         start = datetime(int(year), int(month or 1), int(day or 1), int(hour or 0),
                          int(minute or 0), int(second or 0), micros, tzinfo=_zone(zone))
-        end = _end(start, groups)
-    except (ValueError, OverflowError):
+    except ValueError:
         return None
+    end = _end(start, groups)
     return start, (end - _TICK if end is not MAX else MAX)
 
 
@@ -99,7 +111,12 @@ def _period(value: dict[str, Any]) -> Range | None:
 
 
 def _timing(value: dict[str, Any]) -> Range | None:
+    """The outer limits of the events and of repeat.boundsPeriod (search.html#date: "the
+    specified scheduling details are ignored and only the outer limits matter")."""
     ranges = [r for e in value.get("event", ()) if isinstance(e, str) if (r := parse_range(e))]
+    repeat = value.get("repeat")
+    if type(repeat) is dict and type(bounds := repeat.get("boundsPeriod")) is dict:
+        ranges += [r for r in (_period(bounds),) if r is not None]
     if not ranges:
         return None
     return min(r[0] for r in ranges), max(r[1] for r in ranges)
@@ -147,9 +164,10 @@ def range_sql(value: DateValue, lo: str, hi: str, args: SqlArgs) -> str:
         return f"{hi if value.prefix == 'gt' else lo} > {args.add(shi)}"
     if value.prefix in ("lt", "eb"):
         return f"{lo if value.prefix == 'lt' else hi} < {args.add(slo)}"
-    if value.prefix == "ap":
+    if value.prefix == "ap":  # search.html#prefix: 10% of the gap between now and the date
         slack = abs(datetime.now(UTC) - slo) / 10
-        slo, shi = max(slo - slack, MIN), min(shi + slack, MAX)
+        slo = slo - slack if slo - MIN > slack else MIN
+        shi = shi + slack if MAX - shi > slack else MAX
     a, b = args.add(slo), args.add(shi)
     contained = f"{lo} >= {a} AND {hi} <= {b}"
     return {

@@ -6,8 +6,9 @@ A query number carries its precision: `eq100` matches [99.5, 100.5) and `eq1e2` 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from fhir_server.errors import bad_request
@@ -16,6 +17,9 @@ from fhir_server.search.params.prefix import split_prefix
 from fhir_server.search.sql import SqlArgs
 
 TABLE = "idx_number"
+# A FHIR decimal, with the exponent search.html#number allows (`1e2`); at most 64
+# characters and a 3-digit exponent, so PostgreSQL's numeric range always holds it.
+_NUMBER = re.compile(r"(?=.{1,64}$)[+-]?[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]{1,3})?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +52,9 @@ def accepts(modifier: str) -> bool:
 def parse_number(text: str) -> NumberValue:
     """`[prefix]number`; a 400 when the number is malformed."""
     prefix, rest = split_prefix(text)
-    try:
-        number = Decimal(rest)
-    except InvalidOperation:
-        number = Decimal("NaN")
-    if not number.is_finite() or not rest:
+    if _NUMBER.fullmatch(rest) is None:  # Decimal() alone also takes " 1", "1_0", "Inf"
         raise bad_request(f"'{text}' is not a valid number")
+    number = Decimal(rest)
     exponent = number.as_tuple().exponent
     assert isinstance(exponent, int)
     return NumberValue(prefix, number, Decimal(5).scaleb(exponent - 1))

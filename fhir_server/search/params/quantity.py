@@ -1,10 +1,13 @@
 """Quantity search parameters (FHIR R4 search, 3.1.1.4.3 "quantity").
 
 Rows are (system, code, value); the code falls back to the unit when the data has no code,
-so `5||mg` finds either. Ranges index their low and high; Money indexes its currency.
+and a unit that differs from the code gets a row of its own without system, so `5||mg`
+finds either ("matched against the code or the unit"). Ranges index their low and high;
+Money indexes its currency.
 A UCUM value of a unit `ucum.py` knows gets a second row in canonical units (system
 `ucum.CANONICAL_SYSTEM`); a query `number|http://unitsofmeasure.org|unit` in such a unit
-compares canonical to canonical, so `gt100|http://unitsofmeasure.org|[lb_av]` finds 50 kg.
+compares canonical to canonical, so `gt100|http://unitsofmeasure.org|[lb_av]` finds 50 kg
+and `97.7|http://unitsofmeasure.org|[degF]` finds 36.5 Cel.
 """
 
 from __future__ import annotations
@@ -40,9 +43,13 @@ def _row(value: Any) -> list[Row]:
         return []
     code = value.get("code") or value.get("unit") or value.get("currency") or ""
     system = value.get("system") or ""
+    rows = [(system, code, number)]
     if system == ucum.SYSTEM and (found := ucum.canonical(code, number)) is not None:
-        return [(system, code, number), (ucum.CANONICAL_SYSTEM, found[0], found[1])]
-    return [(system, code, number)]
+        rows.append((ucum.CANONICAL_SYSTEM, found[0], found[1]))
+    unit = value.get("unit")
+    if type(unit) is str and unit and unit != code:  # `5||unit` matches the unit too
+        rows.append(("", unit, number))
+    return rows
 
 
 def index_values(value: Any, type_code: str) -> list[Row]:
@@ -73,12 +80,15 @@ def _canonical(value: QuantityValue) -> QuantityValue | None:
     """The query in canonical units, when it is a UCUM unit ucum.py knows."""
     if value.system != ucum.SYSTEM or value.code is None:
         return None
-    found = ucum.factor(value.code)
+    found = ucum.conversion(value.code)
     if found is None:
         return None
-    unit, factor = found
+    unit, slope, offset = found
     n = value.number
-    number = NumberValue(n.prefix, n.value * factor, n.half_unit * factor)
+    if n.prefix == "ap":  # 10% of the value in its own unit (36 Cel, not 309 K): an eq range
+        number = NumberValue("eq", n.value * slope + offset, abs(n.value) / 10 * slope)
+    else:
+        number = NumberValue(n.prefix, n.value * slope + offset, n.half_unit * slope)
     return QuantityValue(number, ucum.CANONICAL_SYSTEM, unit)
 
 

@@ -3,9 +3,10 @@
 "Where possible, the server SHOULD search on canonical units": a search in kg finds a value
 stored in g or [lb_av]. Each common unit maps to its canonical form (a base unit of the
 same dimension) and the factor that converts it: value_in_canonical = value * factor.
-Units with offsets (Cel, [degF]) are not multiplicative and are left out, as are units
-whose conversion needs a molar mass (mmol/L against mg/dL). The table is small and
-explicit: the units of a county's labs and vital signs, not a UCUM parser.
+Temperatures are affine, not multiplicative: Cel and [degF] convert to K with a slope
+and an offset (`conversion`). Units whose conversion needs a molar mass (mmol/L against
+mg/dL) are left out. The table is small and explicit: the units of a county's labs and
+vital signs, not a UCUM parser.
 """
 
 from __future__ import annotations
@@ -53,15 +54,35 @@ CANONICAL: dict[str, tuple[str, Decimal]] = {
 }
 
 
+# kelvin = value * slope + offset (UCUM: Cel is K offset by 273.15; [degF] is 5/9 K with
+# 32 [degF] at 273.15 K).
+_AFFINE: dict[str, tuple[str, Decimal, Decimal]] = {
+    "K": ("K", _D(1), _D(0)),
+    "Cel": ("K", _D(1), _D("273.15")),
+    "[degF]": ("K", _D(5) / _D(9), _D("273.15") - _D(32) * _D(5) / _D(9)),
+}
+
+
+def conversion(code: str) -> tuple[str, Decimal, Decimal] | None:
+    """(canonical unit, slope, offset) for a known UCUM unit: canonical = value*slope+offset.
+
+    The slope is positive for every unit, so comparisons keep their direction.
+    """
+    found = CANONICAL.get(code)
+    if found is not None:
+        return found[0], found[1], _D(0)
+    return _AFFINE.get(code)
+
+
 def canonical(code: str, value: Decimal) -> tuple[str, Decimal] | None:
     """(canonical unit, value in it) for a known UCUM unit, None otherwise."""
-    found = CANONICAL.get(code)
+    found = conversion(code)
     if found is None:
         return None
-    unit, factor = found
-    return unit, value * factor
+    unit, slope, offset = found
+    return unit, value * slope + offset
 
 
 def factor(code: str) -> tuple[str, Decimal] | None:
-    """(canonical unit, factor) for a known UCUM unit, None otherwise."""
+    """(canonical unit, factor) for a known multiplicative UCUM unit, None otherwise."""
     return CANONICAL.get(code)

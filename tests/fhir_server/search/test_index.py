@@ -47,10 +47,12 @@ def test_a_year_covers_the_whole_year() -> None:
 
 
 def test_observation_value_quantity() -> None:
-    # 185 [lb_av] as stored, and in canonical UCUM units: 185 × 453.59237 g.
+    # 185 [lb_av] as stored, in canonical UCUM units (185 × 453.59237 g), and under its
+    # human unit "lbs" (no system) so that `185||lbs` finds it.
     assert rows_of("idx_quantity", "Observation", "example", "value-quantity") == [
         ("http://unitsofmeasure.org", "[lb_av]", Decimal("185")),
-        ("urn:regional-hie:ucum-canonical", "g", Decimal("83914.58845"))]
+        ("urn:regional-hie:ucum-canonical", "g", Decimal("83914.58845")),
+        ("", "lbs", Decimal("185"))]
 
 
 def test_observation_references_split_type_and_id() -> None:

@@ -75,7 +75,8 @@ def test_number_precision() -> None:
 
 def test_quantity_parts() -> None:
     _, args = sql("Observation", ("value-quantity", "le5.4|http://unitsofmeasure.org|mg"))
-    assert args[-3:] == [Decimal("5.4"), "http://unitsofmeasure.org", "mg"]
+    # A UCUM unit is compared in canonical units: 5.4 mg = 0.0054 g.
+    assert args[-3:] == [Decimal("0.0054"), "urn:regional-hie:ucum-canonical", "g"]
     _, args = sql("Observation", ("value-quantity", "5.4||mg"))
     assert args[-1] == "mg" and "http://unitsofmeasure.org" not in args
 

@@ -21,7 +21,7 @@ def test_known_unit_gets_a_canonical_row() -> None:
 
 
 def test_unknown_unit_or_other_system_has_no_canonical_row() -> None:
-    assert len(quantity.index_values({"value": 1, "system": UCUM, "code": "Cel"},
+    assert len(quantity.index_values({"value": 1, "system": UCUM, "code": "{score}"},
                                      "Quantity")) == 1
     assert len(quantity.index_values({"value": 1, "system": "urn:x", "code": "kg"},
                                      "Quantity")) == 1
@@ -31,6 +31,17 @@ def test_conversions() -> None:
     assert ucum.canonical("mg/dL", Decimal(90)) == ("g/L", Decimal("0.90"))
     assert ucum.canonical("mmol/L", Decimal("5.6")) == ("mol/L", Decimal("0.0056"))
     assert ucum.canonical("mm[Hg]", Decimal(1)) == ("Pa", Decimal("133.322387415"))
+
+
+def test_temperatures_are_affine() -> None:
+    # 36.5 Cel = 309.65 K; 212 [degF] = 100 Cel = 373.15 K; -40 [degF] = -40 Cel.
+    assert ucum.canonical("Cel", Decimal("36.5")) == ("K", Decimal("309.65"))
+    found = ucum.canonical("[degF]", Decimal(212))
+    assert found is not None and abs(found[1] - Decimal("373.15")) < Decimal("1e-20")
+    minus_forty = ucum.canonical("[degF]", Decimal(-40))
+    assert minus_forty is not None
+    assert abs(minus_forty[1] - Decimal("233.15")) < Decimal("1e-20")
+    assert ucum.factor("Cel") is None  # not a multiplicative unit
 
 
 # Observation/example (R4 examples) is a body weight of 185 [lb_av] = 83.91458845 kg.

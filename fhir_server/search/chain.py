@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from fhir_server.errors import bad_request
-from fhir_server.search import contained
+from fhir_server.search import contained, near
 from fhir_server.search.registry import registry
 from fhir_server.search.sql import SqlArgs
 
@@ -78,7 +78,7 @@ def compile_chain(resource_type: str, head: str, rest: str, value: str,
     code, targets = target_types(resource_type, head)
     rest_code = rest.partition(":")[0].partition(".")[0]
     usable = [t for t in targets if rest_code.startswith("_has") or
-              registry().get(t, rest_code) is not None]
+              registry().get(t, rest_code) is not None or near.defines(t, rest_code)]
     if not usable:
         raise bad_request(f"no resource type that '{code}' of {resource_type} refers to has a "
                           f"search parameter '{rest_code}'", code="not-supported")

@@ -23,6 +23,11 @@ class Clause(Protocol):
         ...
 
 
+# Modifiers that negate the whole clause, and the modifier each negates (search.html#token:
+# `:not`, and `:not-in`, which holds when no coding of the resource is in the value set).
+_NEGATED: dict[str, str | None] = {"not": None, "not-in": "in"}
+
+
 @dataclass(frozen=True, slots=True)
 class IndexClause:
     """A parameter answered from its index table: any value matches (`:not`: none does)."""
@@ -43,11 +48,20 @@ class IndexClause:
                 f"AND i.param = {args.add(self.code)}")
         if self.modifier == "missing":
             return f"{'NOT ' if self.values[0] else ''}EXISTS ({head})"
-        modifier = None if self.modifier == "not" else self.modifier
         alternatives = " OR ".join(
-            f"({self.kind.value_sql(v, modifier, args)})" for v in self.values)
-        negation = "NOT " if self.modifier == "not" else ""
+            f"({self.kind.value_sql(v, self.value_modifier, args)})" for v in self.values)
+        negation = "NOT " if self.negated else ""
         return f"{negation}EXISTS ({head} AND ({alternatives}))"
+
+    @property
+    def negated(self) -> bool:
+        """Whether the clause holds when no index row matches (`:not`, `:not-in`)."""
+        return self.modifier in _NEGATED
+
+    @property
+    def value_modifier(self) -> str | None:
+        """The modifier each row is matched under (a negating modifier's positive form)."""
+        return _NEGATED.get(self.modifier or "", self.modifier)
 
 
 @dataclass(frozen=True, slots=True)

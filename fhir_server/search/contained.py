@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from fhir_server.errors import bad_request
+from fhir_server.search import near
 from fhir_server.search.clauses import IdClause, IndexClause
 from fhir_server.search.expression import split_union
 from fhir_server.search.extract import compile_expression
@@ -25,6 +26,7 @@ from fhir_server.search.registry import registry
 from fhir_server.search.sql import SqlArgs
 from fhir_server.search.typed import Extractor
 from fhir_server.storage.models import Stored
+from fhir_server.storage.statements import SLOT
 
 if TYPE_CHECKING:
     from fhir_server.search.clauses import Clause
@@ -124,6 +126,8 @@ def clause_sql(clause: Clause, rid: str, cid: str, args: SqlArgs) -> str | None:
         return f"{cid} = ANY({args.add(list(clause.values))}::text[])"
     if isinstance(clause, ChainClause):
         return _chain_sql(clause, rid, cid, args)
+    if isinstance(clause, near.NearClause):
+        return _near_sql(clause, rid, cid, args)
     return None
 
 
@@ -136,11 +140,21 @@ def _index_sql(clause: IndexClause, rid: str, cid: str, args: SqlArgs) -> str | 
             f"AND i.param = {args.add(clause.code)}")
     if clause.modifier == "missing":
         return f"{'NOT ' if clause.values[0] else ''}EXISTS ({head})"
-    modifier = None if clause.modifier == "not" else clause.modifier
     alternatives = " OR ".join(
-        f"({slot_sql(clause.kind, v, modifier, args)})" for v in clause.values)
-    negation = "NOT " if clause.modifier == "not" else ""
+        f"({slot_sql(clause.kind, v, clause.value_modifier, args)})" for v in clause.values)
+    negation = "NOT " if clause.negated else ""
     return f"{negation}EXISTS ({head} AND ({alternatives}))"
+
+
+def _near_sql(clause: near.NearClause, rid: str, cid: str, args: SqlArgs) -> str:
+    """`near` on a contained Location: its latitude row joined to its longitude row."""
+    la, lo = args.alias("la"), args.alias("lo")
+    value = SLOT[SLOT_COLUMNS[near.TABLE]["value"]][0]
+    head = (f"SELECT 1 FROM {TABLE} {la} JOIN {TABLE} {lo} ON {lo}.rid = {la}.rid "
+            f"AND {lo}.cid = {la}.cid AND {lo}.param = {args.add(near.LONGITUDE)} "
+            f"WHERE {la}.rid = {rid} AND {la}.cid = {cid} "
+            f"AND {la}.ctype = {args.shared(near.BASE)} AND {la}.param = {args.add(near.LATITUDE)}")
+    return clause.exists_sql(head, f"{la}.{value}", f"{lo}.{value}", args)
 
 
 def _chain_sql(clause: Any, rid: str, cid: str, args: SqlArgs) -> str:

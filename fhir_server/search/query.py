@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fhir_server.errors import bad_request
-from fhir_server.search import chain, fulltext, has, lists
+from fhir_server.search import chain, fulltext, has, lists, near
 from fhir_server.search.clauses import Clause, IdClause, IndexClause, LastUpdatedClause
 from fhir_server.search.escaping import split_unescaped, unescape
 from fhir_server.search.filtering import compile_filter
-from fhir_server.search.params import composite, date, param_kind
+from fhir_server.search.params import composite, date, modifiers, param_kind
 from fhir_server.search.registry import SearchParam, registry
 from fhir_server.search.sql import RESOURCE_COLUMNS, SqlArgs
 
@@ -54,6 +54,7 @@ SPECIAL: dict[str, SpecialCompiler] = {
     "_text": fulltext.compile_text,
     "_content": fulltext.compile_text,
     "_list": lists.compile_list,
+    "near": near.compile_near,  # Location (search.html#special)
 }
 
 
@@ -154,6 +155,10 @@ def _index_clause(
         if value not in _MISSING:
             raise bad_request(f"'{param.code}:missing' must be true or false, not '{value}'")
         return IndexClause(resource_type, param.code, kind, modifier, (_MISSING[value],))
+    own_index = modifiers.modifier_index(param.type, modifier)
+    if own_index is not None:  # `:text`, `:of-type`, `:identifier`: rows of their own
+        values = tuple(own_index.parse_value(v, modifier) for v in _alternatives(value))
+        return IndexClause(resource_type, f"{param.code}:{modifier}", own_index, None, values)
     if modifier is not None and not kind.accepts(modifier):
         raise bad_request(
             f"modifier ':{modifier}' is not supported on {param.type} parameter '{param.code}'",

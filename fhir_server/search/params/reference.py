@@ -1,8 +1,10 @@
 """Reference search parameters (FHIR R4 search, 3.1.1.4.6 "reference").
 
 A relative reference `Type/id` (or an absolute one under this server's base URL) is indexed
-as target_type and target_id; any other absolute URL or canonical goes to `url`. Contained
-references (`#id`) are not indexed.
+as target_type and target_id; any other absolute URL or canonical goes to `url`. A Reference
+by identifier or display only has an all-NULL row, so that `:missing` sees it; its
+identifier is searched with `:identifier` (`modifiers.py`). Contained references (`#id`)
+are indexed by `contained.py`.
 """
 
 from __future__ import annotations
@@ -63,9 +65,11 @@ def index_values(value: Any, type_code: str) -> list[Row]:
         rid = value.get("id")
         return [(value["resourceType"], rid, None)] if type(rid) is str else []
     text = value.get("reference")
-    if type(text) is str and text and text[0] != "#":
-        return [split_reference(text)]
-    return []
+    if type(text) is str and text:  # contained `#id` references: idx_contained (contained.py)
+        return [split_reference(text)] if text[0] != "#" else []
+    # A Reference by identifier or display only: present for `:missing`
+    # (search.html#modifiers), but nothing a type, id or URL can match.
+    return [(None, None, None)] if value else []
 
 
 def accepts(modifier: str) -> bool:
@@ -74,17 +78,24 @@ def accepts(modifier: str) -> bool:
 
 
 def parse_value(text: str, modifier: str | None) -> Row:
-    """`id`, `Type/id`, an absolute URL, or `id` with a `:Type` modifier."""
+    """`id`, `Type/id` (`Type/id/_history/v`), an absolute URL or canonical (`url|version`),
+    or with a `:Type` modifier `id` or `Type/id` of that type.
+
+    Versions are not indexed, so a versioned value matches every version of its target
+    (docs/conformance.md).
+    """
     text = unescape(text)
     if not text:
         raise bad_request("empty reference value")
-    if modifier is not None:
-        if "/" in text:
-            raise bad_request(f"reference '{text}' with :{modifier} must be a plain id")
-        return modifier, text, None
     target_type, target_id, url = split_reference(text)
     if url is not None and "/" not in url and ":" not in url:
-        return None, url, None
+        target_id, url = url, None
+    if modifier is not None:
+        if url is not None or target_type not in (None, modifier):
+            raise bad_request(f"reference '{text}' does not fit :{modifier}")
+        return modifier, target_id, None
+    if url is not None:
+        url = url.split("|", 1)[0]  # a canonical's version (search.html#versions)
     return target_type, target_id, url
 
 

@@ -4,22 +4,46 @@ Rows are (system, code) with system '' when the data has none, so `|code` can as
 "no system". Booleans index as 'true'/'false'; ContactPoint uses its `system` (phone,
 email, ...) as the system and its value as the code. Protected identifiers and phone
 numbers are indexed as digests (`protect.py`), and searched by the digest of the value.
+
+Modifiers: `:not`; `:above`, `:below`, `:in` and `:not-in` are answered by the terminology
+provider (`terminology.py`) as conditions on the row's columns. `:text` and `:of-type`
+search rows of their own (`modifiers.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, overload
 
 from fhir_server.errors import bad_request
 from fhir_server.search import protect
 from fhir_server.search.escaping import split_unescaped, unescape
 from fhir_server.search.sql import SqlArgs
+from fhir_server.search.terminology import terminology
 
 TABLE = "idx_token"
-MODIFIERS = frozenset({"not"})
+# `:not-in` is `:not` of `:in`: the clause negates it (clauses.py), so no coding of the
+# resource may be in the value set, as `ni` in `_filter`.
+MODIFIERS = frozenset({"not", "above", "below", "in", "not-in"})
 
 Token = tuple[str | None, str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSetRef:
+    """`:in` / `:not-in`: the canonical URL of a value set."""
+
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Concept:
+    """`:above` / `:below`: a concept, and which way its hierarchy is followed."""
+
+    system: str | None
+    code: str
+    modifier: str
 
 
 Row = tuple[str, str]
@@ -81,11 +105,31 @@ def index_values(value: Any, type_code: str) -> list[Row]:
 
 
 def accepts(modifier: str) -> bool:
-    """`:not`."""
+    """`:not`, and the terminology modifiers `:above`, `:below`, `:in`, `:not-in`."""
     return modifier in MODIFIERS
 
 
-def parse_value(text: str, modifier: str | None) -> Token:
+@overload
+def parse_value(text: str, modifier: None) -> Token: ...
+
+
+@overload
+def parse_value(text: str, modifier: str | None) -> Token | ValueSetRef | Concept: ...
+
+
+def parse_value(text: str, modifier: str | None) -> Token | ValueSetRef | Concept:
+    """A token, or with `:in`/`:not-in` a value set URL, with `:above`/`:below` a concept."""
+    if modifier in ("in", "not-in"):
+        return ValueSetRef(unescape(text))
+    token = parse_token(text)
+    if modifier not in ("above", "below"):
+        return token
+    if token[1] is None:
+        raise bad_request(f"':{modifier}' needs a code, not '{text}'")
+    return Concept(token[0] or None, token[1], modifier)
+
+
+def parse_token(text: str) -> Token:
     """`code`, `system|code`, `|code` (no system) or `system|` (any code of the system)."""
     parts = split_unescaped(text, "|")
     if len(parts) == 1:
@@ -98,8 +142,21 @@ def parse_value(text: str, modifier: str | None) -> Token:
     return system, code or None
 
 
-def value_sql(value: Token, modifier: str | None, args: SqlArgs) -> str:
-    """Match on code, on system, or on both."""
+def value_sql(value: Token | ValueSetRef | Concept, modifier: str | None,
+              args: SqlArgs) -> str:
+    """Match on code, on system, or on both; value sets and hierarchies by the terminology."""
+    if isinstance(value, ValueSetRef):
+        return terminology().in_value_set(value.url, "i.system", "i.code", args)
+    if isinstance(value, Concept):
+        concept = (value.system, value.code)
+        if value.modifier == "below":  # the coding is the concept or one of its descendants
+            return terminology().subsumed_by(concept, "i.system", "i.code", args)
+        return terminology().subsumes(concept, "i.system", "i.code", args)
+    return token_sql(value, args)
+
+
+def token_sql(value: Token, args: SqlArgs) -> str:
+    """`system|code` on the row's columns; a protected code by its digest."""
     system, code = value
     conditions = []
     if system is not None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -93,19 +96,38 @@ def worker(concurrency: int = 2) -> None:
 
 
 @app.command()
-def reindex(resource_type: str = typer.Option(None, "--type", help="只重建该资源类型")) -> None:
-    """重建检索索引（从 PostgreSQL 中的资源重新计算）。"""
-    from rich.progress import Progress
-
-    from fhir_server.jobs.reindex import reindex_all
+def reindex(
+    resource_type: str = typer.Option(None, "--type", help="只重建该资源类型"),
+    job: str = typer.Option(None, "--job", help="继续一个未完成的重建任务（任务编号）"),
+) -> None:
+    """重建检索索引（从 PostgreSQL 中的资源重新计算），显示进度；中断后可用 --job 继续。"""
+    from fhir_server.jobs.reindex import run_reindex_job
 
     dsn = resolve_dsn()
-    with Progress(console=console) as bar:
+    with _progress_bar() as (bar, show):
+        done = asyncio.run(run_reindex_job(dsn, resource_type, job, show))
+    if done is None:
+        console.print("[red]该任务不存在，或正在别处运行[/]")
+        raise typer.Exit(1)
+    if done.state != "done":
+        console.print(f"[red]任务 {done.id} 失败：{done.error}[/]")
+        raise typer.Exit(1)
+    console.print(f"[green]已重建 {done.done} 个资源的索引（任务 {done.id}）[/]")
+
+
+@contextmanager
+def _progress_bar() -> Iterator[tuple[Any, Callable[[int, int | None], None]]]:
+    """A rich progress bar and the callback that moves it (done of total)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console) as bar:
         task = bar.add_task("重建索引", total=None)
-        total = asyncio.run(
-            reindex_all(dsn, resource_type, lambda n: bar.update(task, completed=n))
-        )
-    console.print(f"[green]已重建 {total} 个资源的索引[/]")
+
+        def show(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield bar, show
 
 
 def _register_commands() -> None:

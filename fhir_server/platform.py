@@ -12,7 +12,7 @@ from importlib.metadata import entry_points
 from typing import Any
 
 from fhir_server.definitions.structure import type_system
-from fhir_server.operations import everything, meta, received, validate
+from fhir_server.operations import everything, meta, received, reindex, validate
 from fhir_server.operations.registry import OperationRegistry
 from fhir_server.search import index_rows
 from fhir_server.settings import Settings
@@ -49,7 +49,7 @@ async def start_platform(settings: Settings, dsn: str) -> Platform:
     platform.operations.register(validate.OPERATION)
     platform.operations.register(received.OPERATION)
     platform.operations.register(everything.operation())
-    for op in meta.OPERATIONS:
+    for op in (*meta.OPERATIONS, *reindex.OPERATIONS):
         platform.operations.register(op)
     _warm_up()
     for ep in entry_points(group="regional_hie.modules"):

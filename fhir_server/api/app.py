@@ -14,12 +14,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.api.formats import JSON, render
 from fhir_server.api.routing import dispatcher, openapi_paths
 from fhir_server.errors import FhirError, Issue, operation_outcome
 from fhir_server.platform import start_platform
+from fhir_server.search import stored
 from fhir_server.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -64,6 +66,19 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
     return app.openapi_schema
 
 
+class _CurrentRegistry:
+    """Before each request, bring the search registry up to the SearchParameters stored on
+    the server (one single-row read; search/stored.py), so all processes agree."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await stored.sync(scope["app"].state.platform.repo.pool)
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, dsn: str | None = None) -> FastAPI:
     """The application; the platform starts in the lifespan, against dsn or the settings' URL."""
     settings = settings or get_settings()
@@ -88,6 +103,7 @@ def create_app(settings: Settings | None = None, dsn: str | None = None) -> Fast
     app.router.routes.append(Route("/fhir", fhir))  # the base itself: POST [base] for Bundles
     app.mount("/fhir", fhir)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(_CurrentRegistry)
     app.add_exception_handler(FhirError, _fhir_error)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -52,4 +52,4 @@ async def invoke(
     result = await op.handler(call)
     if result.raw is not None:
         return Response(result.raw, result.status, media_type=result.media_type)
-    return render(request, result.resource, result.status)
+    return render(request, result.resource, result.status, result.headers)

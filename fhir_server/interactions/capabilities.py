@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fhir_server.search.registry import registry
+from fhir_server.search.query import SPECIAL
+from fhir_server.search.registry import SearchParam, registry
 
 TYPE_LEVEL = (
     "read",
@@ -24,10 +25,24 @@ TYPE_LEVEL = (
 )
 
 
+def _search_param(param: SearchParam) -> dict[str, Any]:
+    """One parameter as the CapabilityStatement lists it (R4 CapabilityStatement.rest.
+    resource.searchParam); stored SearchParameters are in the registry like the spec's."""
+    entry = {"name": param.code, "definition": param.url, "type": param.type}
+    if param.documentation:
+        entry["documentation"] = param.documentation
+    return entry
+
+
+def _specials(name: str) -> dict[str, SearchParam]:
+    """The special parameters (no expression) of a type that the search serves."""
+    return {code: p for code, p in registry().special.get(name, {}).items() if code in SPECIAL}
+
+
 def _resource(
     name: str, interactions: set[str], platform: Any, conditional: set[str]
 ) -> dict[str, Any]:
-    params = registry().params(name)
+    params = {**_specials(name), **registry().params(name)}
     ops = [
         op
         for op in platform.operations.operations.values()
@@ -45,10 +60,7 @@ def _resource(
         "conditionalRead": "full-support",
         "conditionalUpdate": "conditional-update" in conditional,
         "conditionalDelete": "single" if "conditional-delete" in conditional else "not-supported",
-        "searchParam": [
-            {"name": p.code, "definition": p.url, "type": p.type}
-            for p in sorted(params.values(), key=lambda p: p.code)
-        ],
+        "searchParam": [_search_param(p) for p in sorted(params.values(), key=lambda p: p.code)],
         "operation": [{"name": op.name, "definition": op.definition["url"]} for op in ops],
     }
 

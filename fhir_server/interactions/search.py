@@ -27,6 +27,7 @@ from fhir_server.interactions.search_scope import Scope, common_scope, type_scop
 from fhir_server.search import compile_query, contained
 from fhir_server.search.clauses import Clause
 from fhir_server.search.include import included
+from fhir_server.search.stored import pending_codes
 from fhir_server.search.summary import Subset, parse_subset, subset
 from fhir_server.storage import search as storage
 from fhir_server.storage.models import Stored
@@ -85,6 +86,7 @@ async def _answer(reader: Reader, base: str, path: str, scope: Scope,
     wanted = parse_subset(scope.result)
     count = scope.count(limits.default_count, limits.max_count)
     outcome = [_ignored_entry(scope.ignored)] if scope.ignored else []
+    outcome += _partial_entry(scope)
     link_base = f"{path}?"
     if count == 0 or wanted.summary == "count" or not scope.branches:
         # search.html#summary: `_summary=count` (and `_count=0`) give the total only
@@ -99,7 +101,9 @@ async def _answer(reader: Reader, base: str, path: str, scope: Scope,
     total = await _page_total(reader, scope, total_mode, page, cursor)
     stored = [m.stored for m in page.matches]
     entries = [_entry(base, s, wanted) for s in stored]
-    entries += [_entry(base, s, wanted, "include")
+    # search.html#elements: "The list of elements does not apply to included resources"
+    whole = Subset(wanted.summary)
+    entries += [_entry(base, s, whole, "include")
                 for s in await included(reader, scope.include_type, stored, scope.result)]
     links = _links(link_base, scope, page, ceiling if scope.mutable else None)
     return bundle("searchset", entries + outcome, links, total)
@@ -188,6 +192,17 @@ async def _page_total(reader: Reader, scope: Scope, mode: str | None, page: Page
     if mode is None and cursor is None and not page.more_after:
         return len(page.matches)  # everything fits on the first page
     return None
+
+
+def _partial_entry(scope: Scope) -> list[dict[str, Any]]:
+    """A warning when the search uses stored SearchParameters not yet reindexed: resources
+    written before them are missing from the results until their reindex job finishes."""
+    codes = pending_codes([b.res_type for b in scope.branches], scope.kept)
+    if not codes:
+        return []
+    issue = Issue("incomplete", f"search parameters still being reindexed, results may be "
+                  f"incomplete: {', '.join(codes)}", "warning")
+    return [{"resource": operation_outcome([issue]), "search": {"mode": "outcome"}}]
 
 
 def _ignored_entry(ignored: list[str]) -> dict[str, Any]:

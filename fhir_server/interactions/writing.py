@@ -11,6 +11,8 @@ import orjson
 
 from fhir_server.errors import unprocessable
 from fhir_server.search import index_rows
+from fhir_server.search.registry import check_definition
+from fhir_server.search.stored import SEARCHABLE_STATUSES
 from fhir_server.storage.models import Stored, format_instant
 from fhir_server.storage.postgres import Session
 from fhir_server.validation import validate_resource
@@ -38,10 +40,13 @@ def new_id() -> str:
 
 
 def check(resource: dict[str, Any], res_type: str) -> None:
-    """Reject (422) a resource that breaks the R4 structure rules."""
+    """Reject (422) a resource that breaks the R4 structure rules, and (400) a SearchParameter
+    the server could not search with (it joins the registry once stored)."""
     issues = validate_resource(resource, expected_type=res_type)
     if issues:
         raise unprocessable(issues)
+    if res_type == "SearchParameter" and resource.get("status") in SEARCHABLE_STATUSES:
+        check_definition(resource)
 
 
 def stamp(resource: dict[str, Any], res_id: str, version: int, moment: datetime) -> dict[str, Any]:

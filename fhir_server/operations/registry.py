@@ -30,6 +30,7 @@ class OperationResult:
     status: int = 200
     raw: bytes | None = None
     media_type: str | None = None
+    headers: dict[str, str] | None = None  # e.g. Content-Location of an asynchronous job
 
 
 Handler = Callable[[OperationCall], Awaitable[OperationResult]]

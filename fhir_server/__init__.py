@@ -4,7 +4,10 @@ A module registers itself with `register(platform)` through the `regional_hie.mo
 entry-point group and works through these names only.
 """
 
+from fhir_server.auth import Principal, acting_as
+from fhir_server.auth import current as current_principal
 from fhir_server.errors import FhirError, Issue, operation_outcome
+from fhir_server.events import after_commit, before_commit
 from fhir_server.interactions.writing import WriteResult
 from fhir_server.operations.registry import (
     Operation,
@@ -27,12 +30,17 @@ __all__ = [
     "OperationRegistry",
     "OperationResult",
     "Platform",
+    "Principal",
     "Reader",
     "Repository",
     "Session",
     "Stored",
     "WriteResult",
+    "acting_as",
+    "after_commit",
+    "before_commit",
     "compile_query",
+    "current_principal",
     "index_rows",
     "operation_outcome",
     "register_search_parameter",

@@ -303,7 +303,12 @@ class Repository(Reader):
 
     @asynccontextmanager
     async def single_statement(self) -> AsyncIterator[Session]:
-        """A session for work that is one SQL statement, atomic on its own: no BEGIN/COMMIT."""
+        """A session for work that is one SQL statement, atomic on its own: no BEGIN/COMMIT,
+        unless before-commit subscribers must join it (then a real transaction)."""
+        if events.has_before_commit():
+            async with self.transaction() as session:
+                yield session
+            return
         async with self.pool.acquire() as conn:
             session = Session(conn)
             yield session
@@ -317,4 +322,5 @@ class Repository(Reader):
             session = Session(conn)
             async with conn.transaction():
                 yield session
+                await events.committing(session)
         await events.committed(session.written)

@@ -48,7 +48,7 @@ def elasticsearch() -> Iterator[str]:
 
 
 def _serve(
-    dsn: str, broker: str, extra_env: dict[str, str] | None = None
+    dsn: str, broker: str, extra_env: dict[str, str] | None = None, log_level: str = "warning"
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = services.free_port()
     env = {
@@ -70,7 +70,7 @@ def _serve(
             "--port",
             str(port),
             "--log-level",
-            "warning",
+            log_level,
         ],
         env=env,
         cwd=ROOT,

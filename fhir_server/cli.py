@@ -131,8 +131,12 @@ def _progress_bar() -> Iterator[tuple[Any, Callable[[int, int | None], None]]]:
 
 
 def _register_commands() -> None:
-    """Add the commands that other packages publish in the `regional_hie.commands` group."""
+    """Add the audit commands, and those other packages publish in `regional_hie.commands`."""
     from importlib.metadata import entry_points
+
+    from fhir_server.audit.commands import add_commands
+
+    add_commands(app, resolve_dsn)
 
     for ep in entry_points(group="regional_hie.commands"):
         ep.load()(app)

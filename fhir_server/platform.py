@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from typing import Any
 
+from fhir_server import events
+from fhir_server.audit.recorder import record_writes
 from fhir_server.definitions.structure import type_system
 from fhir_server.operations import everything, meta, received, reindex, validate
 from fhir_server.operations.registry import OperationRegistry
@@ -52,6 +54,7 @@ async def start_platform(settings: Settings, dsn: str) -> Platform:
     for op in (*meta.OPERATIONS, *reindex.OPERATIONS):
         platform.operations.register(op)
     _warm_up()
+    events.before_commit(record_writes)
     for ep in entry_points(group="regional_hie.modules"):
         log.info("loading module %s", ep.name)
         ep.load().register(platform)

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, description="_count when the client gives none.")
     max_page_size: int = Field(default=1000, description="Largest _count honoured.")
     max_bundle_entries: int = Field(default=10000, description="Largest transaction or batch.")
+    audit_seal_interval: float = Field(
+        default=2.0, description="Seconds between runs of the audit chain sealer in each process."
+    )
     elasticsearch_url: str | None = Field(
         default=None, description="Elasticsearch URL for _text/_content; unset: PostgreSQL."
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI
@@ -19,6 +21,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 import fhir_server.api.routes  # noqa: F401  (registers the routes)
 from fhir_server.api.formats import JSON, render
 from fhir_server.api.routing import dispatcher, openapi_paths
+from fhir_server.audit import chain
+from fhir_server.audit.redact import install_log_redaction, redact
 from fhir_server.errors import FhirError, Issue, operation_outcome
 from fhir_server.platform import start_platform
 from fhir_server.search import stored
@@ -31,6 +35,8 @@ HTTP_CODES = {404: "not-found", 405: "not-supported", 406: "not-supported", 415:
 def _outcome(
     request: Request, status: int, issues: list[Issue], headers: dict[str, str] | None = None
 ) -> Response:
+    # Diagnostics may echo the request: no resident ID or phone number goes back in clear.
+    issues = [replace(i, diagnostics=redact(i.diagnostics)) for i in issues]
     try:
         return render(request, operation_outcome(issues), status, headers)
     except FhirError:  # the client's Accept is unusable: answer in JSON anyway
@@ -82,6 +88,7 @@ class _CurrentRegistry:
 def create_app(settings: Settings | None = None, dsn: str | None = None) -> FastAPI:
     """The application; the platform starts in the lifespan, against dsn or the settings' URL."""
     settings = settings or get_settings()
+    install_log_redaction()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,7 +96,12 @@ def create_app(settings: Settings | None = None, dsn: str | None = None) -> Fast
         app.state.platform = platform
         for extra in platform.routers:
             app.include_router(extra)
+        interval = settings.audit_seal_interval
+        sealer = asyncio.create_task(chain.sealing(platform.repo.pool, interval))
         yield
+        sealer.cancel()
+        with suppress(asyncio.CancelledError):
+            await sealer
         await platform.repo.close()
 
     app = FastAPI(

@@ -9,6 +9,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
+from fhir_server.audit.trail import disclose
 from fhir_server.errors import FhirError, Issue, bad_request
 from fhir_server.formats.xml import resource_from_xml, resource_to_xml
 from fhir_server.storage.models import Stored
@@ -119,11 +120,31 @@ def _swap_stored(node: Any, convert: Callable[[Stored], Any]) -> Any:
 
 
 def _parsed(stored: Stored) -> Any:
-    return stored.resource()
+    return _disclosed(stored).resource()
 
 
-def _fragment(stored: Stored) -> Any:
-    return orjson.Fragment(stored.body or b"null")
+# Dataclasses (Stored) go to `default` instead of being serialised field by field.
+_PASS = orjson.OPT_PASSTHROUGH_DATACLASS
+_PRETTY = orjson.OPT_INDENT_2 | _PASS
+
+
+def _disclosed(stored: Stored) -> Stored:
+    """Note for the audit a resource the response sends (whatever path it leaves by)."""
+    if stored.body is not None:
+        disclose(stored.rid, f"{stored.res_type}/{stored.res_id}/_history/{stored.version}")
+    return stored
+
+
+def _fragment_default(node: Any) -> Any:
+    if isinstance(node, Stored):
+        return orjson.Fragment(_disclosed(node).body or b"null")
+    raise TypeError(f"cannot serialise {type(node).__name__}")
+
+
+def _parsed_default(node: Any) -> Any:
+    if isinstance(node, Stored):
+        return _disclosed(node).resource()
+    raise TypeError(f"cannot serialise {type(node).__name__}")
 
 
 def render(
@@ -141,9 +162,9 @@ def render(
     if fmt == XML:
         body = resource_to_xml(_swap_stored(content, _parsed), pretty=pretty)
     elif pretty:
-        body = orjson.dumps(_swap_stored(content, _parsed), option=orjson.OPT_INDENT_2)
+        body = orjson.dumps(content, default=_parsed_default, option=_PRETTY)
     elif isinstance(content, Stored) and content.body is not None:
-        body = content.body
-    else:
-        body = orjson.dumps(_swap_stored(content, _fragment))
+        body = _disclosed(content).body or b""
+    else:  # Stored bodies are spliced in as they are stored: no tree walk, no re-encoding
+        body = orjson.dumps(content, default=_fragment_default, option=_PASS)
     return Response(body, status, headers, media_type=f"{fmt}; charset=utf-8")

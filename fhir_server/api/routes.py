@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,6 +19,8 @@ from fhir_server.api.responses import (
     write_response,
 )
 from fhir_server.api.routing import SERVED, fhir_route
+from fhir_server.audit import access as audit_access
+from fhir_server.audit import trail as audit_trail
 from fhir_server.errors import FhirError, Issue, not_found
 from fhir_server.interactions import (
     compartment,
@@ -43,6 +46,12 @@ def _platform(request: Request) -> Platform:
 def _known(platform: Platform, res_type: str) -> None:
     if res_type not in platform.resource_types:
         raise not_found(f"unknown resource type {res_type!r}")
+
+
+def _writable(platform: Platform, res_type: str) -> None:
+    _known(platform, res_type)
+    if res_type == "AuditEvent":
+        raise audit_access.refuse_write()
 
 
 async def _body(request: Request, depth_checked: bool = True) -> tuple[dict[str, Any], Received]:
@@ -77,6 +86,9 @@ async def bundle_route(request: Request) -> Response:
     # Bundles skip the nesting pre-walk: each entry's resource is validated (depth-limited)
     # before the transaction walks it, and nothing else of the Bundle is walked deeply.
     document, _ = await _body(request, depth_checked=False)
+    trail = audit_trail.current()
+    if trail is not None and document.get("type") == "batch":
+        trail.interaction = "batch"
     result = await process_bundle(
         platform.repo,
         base_url(request),
@@ -131,6 +143,10 @@ async def vread_route(request: Request, res_type: str, res_id: str, vid: str) ->
 async def _search(request: Request, res_type: str, pairs: list[tuple[str, str]]) -> Response:
     platform = _platform(request)
     _known(platform, res_type)
+    if res_type == "AuditEvent":
+        return render(request, await audit_access.search(
+            platform.repo.pool, base_url(request), pairs,
+            platform.settings.default_page_size, platform.settings.max_page_size))
     found = await search.search(
         platform.repo,
         base_url(request),
@@ -192,7 +208,7 @@ async def create_route(request: Request, res_type: str) -> Response:
     if res_type.startswith("$"):
         return await _operation(request, res_type[1:], "system", None, None)
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     resource, received = await _body(request)
     if_none_exist = request.headers.get("if-none-exist")
     # A plain create is one statement; a conditional one locks, searches, then writes.
@@ -205,7 +221,7 @@ async def create_route(request: Request, res_type: str) -> Response:
 @fhir_route("PUT", "/{res_type}", served=[("type", "conditional-update")], body=True)
 async def conditional_update_route(request: Request, res_type: str) -> Response:
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     resource, received = await _body(request)
     async with platform.repo.transaction() as session:
         result = await update.conditional_update(
@@ -222,7 +238,7 @@ async def conditional_update_route(request: Request, res_type: str) -> Response:
 @fhir_route("DELETE", "/{res_type}", served=[("type", "conditional-delete")])
 async def conditional_delete_route(request: Request, res_type: str) -> Response:
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     async with platform.repo.transaction() as session:
         stored = await delete.conditional_delete(session, res_type, request.url.query)
     return _deleted(request, stored)
@@ -235,7 +251,7 @@ async def conditional_patch_route(request: Request, res_type: str) -> Response:
 
 async def _patch(request: Request, res_type: str, res_id: str | None) -> Response:
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     raw = await read_body(request, platform.settings.max_body_bytes)
     content_type = request.headers.get("content-type", "")
     document = parse_document(raw, content_type, platform.settings.max_json_depth)
@@ -259,6 +275,8 @@ async def read_route(request: Request, res_type: str, res_id: str) -> Response:
         return await _operation(request, res_id[1:], "type", res_type, None)
     platform = _platform(request)
     _known(platform, res_type)
+    if res_type == "AuditEvent":
+        return render(request, orjson.loads(await audit_access.read(platform.repo.pool, res_id)))
     stored = await read.read(platform.repo, res_type, res_id)
     if not_modified(request, stored):
         return Response(status_code=304, headers=version_headers(stored))
@@ -275,7 +293,7 @@ async def type_operation_post(request: Request, res_type: str, res_id: str) -> R
 @fhir_route("PUT", "/{res_type}/{res_id}", served=[("instance", "update")], body=True)
 async def update_route(request: Request, res_type: str, res_id: str) -> Response:
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     resource, received = await _body(request)
     async with platform.repo.transaction() as session:
         result = await update.update(
@@ -298,7 +316,7 @@ async def patch_route(request: Request, res_type: str, res_id: str) -> Response:
 @fhir_route("DELETE", "/{res_type}/{res_id}", served=[("instance", "delete")])
 async def delete_route(request: Request, res_type: str, res_id: str) -> Response:
     platform = _platform(request)
-    _known(platform, res_type)
+    _writable(platform, res_type)
     async with platform.repo.transaction() as session:
         stored = await delete.delete(session, res_type, res_id, request.headers.get("if-match"))
     return _deleted(request, stored)

@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from fhir_server.audit import recorder
+from fhir_server.audit import trail as audit_trail
 from fhir_server.errors import FhirError, Issue
 
 Handler = Callable[..., Awaitable[Response]]
@@ -93,9 +95,32 @@ class Dispatcher:
         if path == self.prefix or path.startswith(self.prefix + "/"):
             path = path[len(self.prefix) :]  # reached as the exact base, not through the mount
         parts = [p for p in path.split("/") if p]
-        route, params = self.find(scope["method"], parts)
-        response = await route.handler(request, **params)
+        trail = audit_trail.Trail(
+            audit_trail.interaction(scope["method"], parts), scope["method"], path,
+            scope.get("query_string", b"").decode("latin-1"),
+            (scope.get("client") or (None,))[0],
+        )
+        with audit_trail.tracing(trail):
+            response = await self._answer(request, scope["method"], parts, trail)
         await response(scope, receive, send)
+
+    async def _answer(self, request: Request, method: str, parts: list[str],
+                      trail: audit_trail.Trail) -> Response:
+        """The handler's response, audited before it is sent (recorder.py)."""
+        pool = request.app.state.platform.repo.pool
+        try:
+            route, params = self.find(method, parts)
+            response = await route.handler(request, **params)
+        except FhirError as error:
+            await recorder.record_failure(pool, trail, error.status, error.issues)
+            raise
+        except Exception:
+            await recorder.record_failure(pool, trail, 500, [])
+            raise
+        if recorder.wanted(trail):
+            async with pool.acquire() as conn:
+                await recorder.record_request(conn, trail)
+        return response
 
 
 def dispatcher() -> Dispatcher:

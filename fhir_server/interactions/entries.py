@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
+from fhir_server.audit.access import refuse_write
 from fhir_server.errors import FhirError, bad_request
 from fhir_server.interactions import create, delete, patch, read, search, update
 from fhir_server.interactions.writing import WriteResult
@@ -72,6 +73,8 @@ def parse_entry(index: int, raw: Any, base: str, types: frozenset[str]) -> Entry
     parts, query = _split_url(request["url"], base)
     if not parts or parts[0] not in types:
         raise bad_request(f"{where}.request.url {request['url']!r} names no resource type")
+    if parts[0] == "AuditEvent" and method != "GET":
+        raise refuse_write()
     resource = raw.get("resource")
     if method in ("POST", "PUT") and not isinstance(resource, dict):
         raise bad_request(f"{where}.resource is required for {method}")

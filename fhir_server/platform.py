@@ -13,6 +13,7 @@ from typing import Any
 
 from fhir_server import events
 from fhir_server.audit.recorder import record_writes
+from fhir_server.audit.store import Batcher
 from fhir_server.definitions.structure import type_system
 from fhir_server.operations import everything, meta, received, reindex, validate
 from fhir_server.operations.registry import OperationRegistry
@@ -33,6 +34,7 @@ class Platform:
     resource_types: frozenset[str]
     operations: OperationRegistry = field(default_factory=OperationRegistry)
     routers: list[Any] = field(default_factory=list)
+    audit: Batcher | None = None  # writes the audit events of reads and searches
 
 
 def _warm_up() -> None:
@@ -47,7 +49,8 @@ async def start_platform(settings: Settings, dsn: str) -> Platform:
     repo = await Repository.connect(
         dsn, min_size=settings.db_pool_min, max_size=settings.db_pool_max
     )
-    platform = Platform(settings, repo, type_system().resource_types)
+    audit = Batcher(repo.pool, settings.audit_synchronous_reads)
+    platform = Platform(settings, repo, type_system().resource_types, audit=audit)
     platform.operations.register(validate.OPERATION)
     platform.operations.register(received.OPERATION)
     platform.operations.register(everything.operation())

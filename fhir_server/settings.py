@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     default_page_size: int = Field(default=20, description="_count when the client gives none.")
     max_page_size: int = Field(default=1000, description="Largest _count honoured.")
     max_bundle_entries: int = Field(default=10000, description="Largest transaction or batch.")
+    audit_synchronous_reads: bool = Field(
+        default=True,
+        description="Answer a read only once its audit event is flushed to disk (false: "
+        "committed without waiting for the WAL flush; a database crash may lose the last "
+        "fraction of a second of read events, never those of writes).",
+    )
     audit_seal_interval: float = Field(
         default=2.0, description="Seconds between runs of the audit chain sealer in each process."
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -276,7 +275,7 @@ async def read_route(request: Request, res_type: str, res_id: str) -> Response:
     platform = _platform(request)
     _known(platform, res_type)
     if res_type == "AuditEvent":
-        return render(request, orjson.loads(await audit_access.read(platform.repo.pool, res_id)))
+        return render(request, await audit_access.read(platform.repo.pool, res_id))
     stored = await read.read(platform.repo, res_type, res_id)
     if not_modified(request, stored):
         return Response(status_code=304, headers=version_headers(stored))

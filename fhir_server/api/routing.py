@@ -107,19 +107,18 @@ class Dispatcher:
     async def _answer(self, request: Request, method: str, parts: list[str],
                       trail: audit_trail.Trail) -> Response:
         """The handler's response, audited before it is sent (recorder.py)."""
-        pool = request.app.state.platform.repo.pool
+        batcher = request.app.state.platform.audit
         try:
             route, params = self.find(method, parts)
             response = await route.handler(request, **params)
         except FhirError as error:
-            await recorder.record_failure(pool, trail, error.status, error.issues)
+            await recorder.record_failure(batcher, trail, error.status, error.issues)
             raise
         except Exception:
-            await recorder.record_failure(pool, trail, 500, [])
+            await recorder.record_failure(batcher, trail, 500, [])
             raise
         if recorder.wanted(trail):
-            async with pool.acquire() as conn:
-                await recorder.record_request(conn, trail)
+            await batcher.submit(recorder.request_events(trail))
         return response
 
 

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-import orjson
-
 from fhir_server.audit import trail
+from fhir_server.audit.event import served
 from fhir_server.errors import FhirError, Issue, bad_request, not_found
 from fhir_server.interactions.bundles import bundle
 from fhir_server.interactions.paging import page_size
 from fhir_server.search.params.date import parse_range
 
-_COLUMNS = {"action": "action", "outcome": "outcome", "subtype": "subtype", "_id": "id"}
+_COLUMNS = {"action": "action", "subtype": "subtype"}
 _DATE_OPS = {"ge": (">=", 0), "gt": (">", 1), "le": ("<=", 1), "lt": ("<", 0)}
 _IGNORED = frozenset({"_format", "_pretty", "_cursor", "_count", "_sort"})
 SUPPORTED = ("date", "patient", "agent", "action", "outcome", "subtype", "_id", "_count")
@@ -72,10 +71,11 @@ def _clause(where: _Where, name: str, value: str) -> None:
     elif name == "agent":
         where.add("(agent = ANY({0}) OR client = ANY({0}) OR organization = ANY({0}))",
                   _values(value))
-    elif name == "outcome":
-        if not all(v.isdigit() for v in _values(value)):
-            raise bad_request("outcome is one of 0, 4, 8, 12")
-        where.add("outcome = ANY({})", [int(v) for v in _values(value)])
+    elif name in ("outcome", "_id"):
+        if not all(v.isdigit() and len(v) < 19 for v in _values(value)):
+            raise bad_request(f"{name} takes numbers (outcome: 0, 4, 8, 12)")
+        column = "outcome" if name == "outcome" else "seq"
+        where.add(f"{column} = ANY({{}})", [int(v) for v in _values(value)])
     elif name in _COLUMNS:
         codes = [v.rsplit("|", 1)[-1] for v in _values(value)]
         where.add(f"{_COLUMNS[name]} = ANY({{}})", codes)
@@ -97,9 +97,10 @@ async def search(pool: Any, base: str, pairs: list[tuple[str, str]],
         where.add("seq < {}", int(cursor[-1]))
     count = page_size(dict(pairs).get("_count"), default_count, max_count)
     condition = " AND ".join(where.terms) or "TRUE"
-    rows = await pool.fetch(f"SELECT seq, id, body FROM audit_event WHERE {condition} "
+    rows = await pool.fetch(f"SELECT seq, patient, body FROM audit_event WHERE {condition} "
                             f"ORDER BY seq DESC LIMIT {count + 1}", *where.args)
-    entries = [{"fullUrl": f"{base}/AuditEvent/{r['id']}", "resource": orjson.loads(r["body"]),
+    entries = [{"fullUrl": f"{base}/AuditEvent/{r['seq']}",
+                "resource": served(r["seq"], r["patient"], r["body"]),
                 "search": {"mode": "match"}} for r in rows[:count]]
     criteria = [(k, v) for k, v in pairs if k != "_cursor"]
     links = [("self", f"{base}/AuditEvent?{urlencode(pairs)}")]
@@ -109,12 +110,14 @@ async def search(pool: Any, base: str, pairs: list[tuple[str, str]],
     return bundle("searchset", entries, links)
 
 
-async def read(pool: Any, event_id: str) -> bytes:
-    """One event's body; 404 when there is none with that id."""
-    body = await pool.fetchval("SELECT body FROM audit_event WHERE id = $1", event_id)
-    if body is None:
+async def read(pool: Any, event_id: str) -> dict[str, Any]:
+    """One event; 404 when there is none with that id."""
+    known = event_id.isdigit() and len(event_id) < 19
+    row = await pool.fetchrow("SELECT seq, patient, body FROM audit_event WHERE seq = $1",
+                              int(event_id)) if known else None
+    if row is None:
         raise not_found(f"AuditEvent/{event_id} is not known")
     current = trail.current()
     if current is not None:  # the event of this read names the event read
         current.first = f"AuditEvent/{event_id}"
-    return bytes(body)
+    return served(row["seq"], row["patient"], row["body"])

@@ -1,11 +1,12 @@
 """Tamper evidence: the audit events chained by SHA-256 in the order they were sealed.
 
-Writers never wait on each other: an event is inserted unchained. The sealer (a loop in
-each API process, one at a time through an advisory lock, or `hie audit seal`) takes the
-events whose writing transactions have all ended, in sequence order, gives each the next
-chain position and hash = SHA-256(previous hash ‖ position ‖ id ‖ body), and moves the head
-(`audit_chain`). `verify` recomputes the chain: an edited body, a deleted or reordered
-event, a rewritten position or a removed tail all break it.
+Writers never wait on each other and never update a row: an event is inserted unchained.
+The sealer (a loop in each API process, one at a time through an advisory lock, or `hie
+audit seal`) takes the events whose writing transactions have all ended (xid below the
+oldest running transaction) in (xid, seq) order past where it stopped, and appends a link
+per event to `audit_seal`: position, event, hash = SHA-256(previous hash ‖ position ‖ seq ‖
+patient ‖ body). `verify` recomputes the chain: an edited, deleted or reordered event, a removed
+link, a cut tail or an event slipped in behind the chain all show.
 """
 
 from __future__ import annotations
@@ -22,18 +23,30 @@ LOCK = 0x61756469  # advisory lock key of the sealer ("audi")
 BATCH = 5000
 
 
-def link(previous: bytes, position: int, event_id: str, body: bytes) -> bytes:
-    """The hash of one chained event."""
+def link(previous: bytes, position: int, seq: int, patient: str | None, body: bytes) -> bytes:
+    """The hash of one chained event (its row: sequence, patient and shared body)."""
     digest = hashlib.sha256(previous)
     digest.update(position.to_bytes(8, "big"))
-    digest.update(event_id.encode())
+    digest.update(seq.to_bytes(8, "big"))
+    digest.update((patient or "").encode() + b"\x00")
     digest.update(body)
     return digest.digest()
 
 
-async def _head(conn: Any) -> tuple[int, bytes]:
-    row = await conn.fetchrow("SELECT pos, hash FROM audit_chain WHERE id = 1")
-    return (row["pos"], bytes(row["hash"])) if row else (0, GENESIS)
+@dataclass(frozen=True)
+class Head:
+    """Where the chain ends: last position and hash, last (xid, seq) sealed."""
+
+    pos: int = 0
+    hash: bytes = GENESIS
+    xid: str = "0"
+    seq: int = 0
+
+
+async def _head(conn: Any) -> Head:
+    row = await conn.fetchrow(
+        "SELECT pos, hash, last_xid::text AS xid, last_seq FROM audit_chain WHERE id = 1")
+    return Head(row["pos"], bytes(row["hash"]), row["xid"], row["last_seq"]) if row else Head()
 
 
 async def seal(pool: Any, batch: int = BATCH) -> int:
@@ -41,27 +54,32 @@ async def seal(pool: Any, batch: int = BATCH) -> int:
     async with pool.acquire() as conn, conn.transaction():
         if not await conn.fetchval("SELECT pg_try_advisory_xact_lock($1)", LOCK):
             return 0  # another sealer is at work
-        position, previous = await _head(conn)
+        head = await _head(conn)
         rows = await conn.fetch(
-            "SELECT seq, id, body FROM audit_event WHERE chain_pos IS NULL "
-            "AND xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY seq LIMIT $1", batch)
+            "SELECT seq, xid::text AS xid, patient, body FROM audit_event "
+            "WHERE (xid, seq) > ($1::text::xid8, $2) "
+            "AND xid < pg_snapshot_xmin(pg_current_snapshot()) ORDER BY xid, seq LIMIT $3",
+            head.xid, head.seq, batch)
         if not rows:
             return 0
-        seqs, positions, hashes = [], [], []
+        position, previous = head.pos, head.hash
+        positions, seqs, hashes = [], [], []
         for row in rows:
             position += 1
-            previous = link(previous, position, row["id"], bytes(row["body"]))
-            seqs.append(row["seq"])
+            previous = link(previous, position, row["seq"], row["patient"], bytes(row["body"]))
             positions.append(position)
+            seqs.append(row["seq"])
             hashes.append(previous)
         await conn.execute(
-            "UPDATE audit_event e SET chain_pos = s.pos, hash = s.hash FROM unnest("
-            "$1::bigint[], $2::bigint[], $3::bytea[]) AS s(seq, pos, hash) WHERE e.seq = s.seq",
-            seqs, positions, hashes)
+            "INSERT INTO audit_seal (pos, seq, hash) "
+            "SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])",
+            positions, seqs, hashes)
         await conn.execute(
-            "INSERT INTO audit_chain (id, pos, hash) VALUES (1, $1, $2) "
-            "ON CONFLICT (id) DO UPDATE SET pos = EXCLUDED.pos, hash = EXCLUDED.hash",
-            position, previous)
+            "INSERT INTO audit_chain (id, pos, hash, last_xid, last_seq) "
+            "VALUES (1, $1, $2, $3::text::xid8, $4) ON CONFLICT (id) DO UPDATE SET "
+            "pos = EXCLUDED.pos, hash = EXCLUDED.hash, last_xid = EXCLUDED.last_xid, "
+            "last_seq = EXCLUDED.last_seq",
+            position, previous, rows[-1]["xid"], rows[-1]["seq"])
         return len(rows)
 
 
@@ -99,27 +117,40 @@ class Verdict:
 
 
 async def verify(pool: Any, limit_problems: int = 20) -> Verdict:
-    """Recompute the chain from the first event to the head."""
+    """Recompute the chain from the first link to the head."""
     problems: list[str] = []
     previous, expected, checked = GENESIS, 1, 0
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read"):
         head = await _head(conn)
-        cursor = conn.cursor("SELECT chain_pos, id, body, hash FROM audit_event "
-                             "WHERE chain_pos IS NOT NULL ORDER BY chain_pos", prefetch=2000)
+        cursor = conn.cursor("SELECT s.pos, s.seq, s.hash, e.patient, e.body FROM audit_seal s "
+                             "LEFT JOIN audit_event e ON e.seq = s.seq ORDER BY s.pos",
+                             prefetch=2000)
         async for row in cursor:
-            position = row["chain_pos"]
-            if position != expected:
-                problems.append(f"chain position {expected} is missing (next is {position})")
-            previous = link(previous, position, row["id"], bytes(row["body"]))
-            if previous != bytes(row["hash"]):
-                problems.append(f"event {row['id']} (position {position}) was altered")
-                previous = bytes(row["hash"])  # go on from the stored hash: report each break
-            expected, checked = position + 1, checked + 1
+            problems += _check(row, expected, previous)
+            previous, expected, checked = bytes(row["hash"]), row["pos"] + 1, checked + 1
             if len(problems) >= limit_problems:
                 break
-        if head[0] != checked and not problems:
-            problems.append(f"the chain head says {head[0]} events, {checked} are there")
-        elif head[0] and head[1] != previous and not problems:
-            problems.append("the last events differ from the chain head")
-        unsealed = await conn.fetchval("SELECT count(*) FROM audit_event WHERE chain_pos IS NULL")
+        if (head.pos, head.hash) != (checked, previous) and len(problems) < limit_problems:
+            problems.append(f"the chain head says {head.pos} events; the links end at "
+                            f"{checked} with another hash")
+        behind = await conn.fetchval(
+            "SELECT count(*) FROM audit_event e WHERE (e.xid, e.seq) <= ($1::text::xid8, $2) "
+            "AND NOT EXISTS (SELECT 1 FROM audit_seal s WHERE s.seq = e.seq)", head.xid, head.seq)
+        if behind:
+            problems.append(f"{behind} events are behind the chain's end but not in it")
+        unsealed = await conn.fetchval(
+            "SELECT count(*) FROM audit_event WHERE (xid, seq) > ($1::text::xid8, $2)",
+            head.xid, head.seq)
     return Verdict(checked, int(unsealed), problems)
+
+
+def _check(row: Any, expected: int, previous: bytes) -> list[str]:
+    found = []
+    if row["pos"] != expected:
+        found.append(f"chain position {expected} is missing (next is {row['pos']})")
+    if row["body"] is None:
+        found.append(f"event {row['seq']} (position {row['pos']}) was deleted")
+    elif link(previous, row["pos"], row["seq"], row["patient"],
+              bytes(row["body"])) != bytes(row["hash"]):
+        found.append(f"event {row['seq']} (position {row['pos']}) was altered")
+    return found

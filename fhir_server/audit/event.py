@@ -11,6 +11,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote_plus
 
+import orjson
+
 from fhir_server.audit.redact import redact
 from fhir_server.auth.principal import Principal
 from fhir_server.storage.models import format_instant
@@ -114,6 +116,27 @@ def entities(facts: Facts) -> list[dict[str, Any]]:
                       "query": base64.b64encode(text.encode()).decode(),
                       "description": text})
     return found
+
+
+def shared(facts: Facts) -> dict[str, Any]:
+    """What every event of a request holds: the AuditEvent without id and patient entity;
+    its profile is the variant without a patient (see `served`)."""
+    event = template(facts)
+    event.setdefault("meta", {})["profile"] = [profile(facts, False)]
+    event["entity"] = entities(facts)
+    return event
+
+
+def served(seq: int, patient: str | None, body: bytes) -> dict[str, Any]:
+    """The AuditEvent of one stored row: the shared body with the row's id and patient."""
+    event: dict[str, Any] = orjson.loads(body)
+    event["id"] = str(seq)
+    if patient is not None:
+        event["meta"]["profile"] = [p.replace(".BasicAudit.", ".BasicAudit.Patient")
+                                    for p in event["meta"]["profile"]]
+        event["entity"].append({"what": {"reference": f"Patient/{patient}"},
+                                "type": PATIENT_TYPE, "role": PATIENT_ROLE})
+    return {"resourceType": "AuditEvent", "id": event.pop("id"), **event}
 
 
 def template(facts: Facts) -> dict[str, Any]:

@@ -45,31 +45,32 @@ def _reference(stored: Stored) -> str:
 
 
 async def record_writes(session: Any, written: Sequence[Stored]) -> None:
-    """Before-commit subscriber: one statement per kind of write in this transaction."""
+    """Before-commit subscriber: the events of this transaction's writes, per kind of write
+    (create, update, patch, delete) and patient, in one lookup and one insert."""
     ordered = sorted(written, key=lambda s: s.method)
+    batch = []
     for method, group in groupby(ordered, key=lambda s: s.method):
         versions = list(group)
-        subtype = _SUBTYPES.get(method, "update")
         what = tuple(_reference(s) for s in versions) if len(versions) <= MAX_LISTED else ()
-        facts = _facts(subtype, 0, None, what)
-        rids = [s.rid for s in versions]
         types = {s.res_type for s in versions}
-        await store.write(session.conn, facts, rids, (),
-                          types.pop() if len(types) == 1 else None)
+        batch.append(store.Pending(_facts(_SUBTYPES.get(method, "update"), 0, None, what),
+                                   [s.rid for s in versions], (),
+                                   types.pop() if len(types) == 1 else None))
+    await store.write_many(session.conn, batch)
     current = trail.current()
     if current is not None:
         current.recorded = True
 
 
-async def record_request(conn: Any, current: trail.Trail, outcome: int = 0,
-                         description: str | None = None) -> None:
-    """The event(s) of a request whose writes (if any) were not recorded in a transaction."""
+def request_events(current: trail.Trail, outcome: int = 0,
+                   description: str | None = None) -> store.Pending:
+    """The events of a request whose writes (if any) were not recorded in a transaction."""
     searching = current.interaction.startswith("search") or current.interaction == "operation"
     query = current.query if searching or current.query else None
     first = (current.first,) if current.first else ()
     facts = _facts(current.interaction, outcome, query, first, description)
     entity_type = current.path.strip("/").split("/")[0] or None
-    await store.write(conn, facts, current.disclosed, (), entity_type)
+    return store.Pending(facts, tuple(current.disclosed), (), entity_type)
 
 
 _WRITES = frozenset({"create", "update", "patch", "delete"})
@@ -83,12 +84,12 @@ def wanted(current: trail.Trail) -> bool:
     return not (current.recorded and current.interaction in _WRITES)
 
 
-async def record_failure(pool: Any, current: trail.Trail, status: int,
+async def record_failure(batcher: store.Batcher, current: trail.Trail, status: int,
                          issues: Sequence[Any]) -> None:
     """A refused or failed request: outcome 4 for the client's errors and denials, 8 for the
     server's; the reason is the first issue's text (redacted)."""
     text = "; ".join(str(getattr(i, "diagnostics", "") or getattr(i, "code", ""))
                      for i in issues[:3]) or f"HTTP {status}"
     current.disclosed.clear()  # nothing was sent
-    async with pool.acquire() as conn:
-        await record_request(conn, current, 4 if status < 500 else 8, f"HTTP {status}: {text}")
+    outcome = 4 if status < 500 else 8
+    await batcher.submit(request_events(current, outcome, f"HTTP {status}: {text}"))

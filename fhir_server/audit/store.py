@@ -1,22 +1,37 @@
-"""Writing audit events: one SQL statement per request, one row per patient concerned.
+"""Writing audit events: one row per patient concerned, in batches.
 
-The statement finds the patients of the resources a request touched (their Patient
-compartment references in `idx_reference`, or themselves when they are Patients), and
-inserts one event per patient (BALP's patient-specific variants), or a single event when no
-patient is concerned. The body is the AuditEvent as served; its id is made in the statement.
+A request's events share one body (event.shared: the AuditEvent without id and patient);
+each row adds its patient, and the AuditEvent is assembled on read (event.served). The
+patients are those of the resources a request touched: their Patient compartment
+references in `idx_reference`, or themselves when they are Patients, found by rid through
+indexes, so the cost follows the resources touched, never the size of the tables.
+
+Reads and searches do not wait for a commit each: concurrent requests of one process join
+a batch (Batcher) that is written by one statement, one commit, before any of them is
+answered. Writes record their events on their own transaction's connection (`write`).
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-from fhir_server.audit.event import BALP, PATIENT_ROLE, PATIENT_TYPE, Facts, entities, profile
-from fhir_server.audit.event import template as event_template
+from fhir_server.audit.event import Facts, shared
 from fhir_server.search.compartments import compartments
+
+MAX_BATCH = 500  # requests per statement
+INSERT_SQL = (
+    "INSERT INTO audit_event (recorded, action, subtype, outcome, patient, agent, client, "
+    "organization, entity_type, body) SELECT * FROM unnest($1::timestamptz[], $2::text[], "
+    "$3::text[], $4::int2[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
+    "$10::bytea[]) RETURNING seq, patient"
+)
 
 
 def _quoted(text: str) -> str:
@@ -24,62 +39,102 @@ def _quoted(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def insert_sql() -> str:
-    """The insert statement, with the Patient compartment's (type, parameter) pairs inlined.
-
-    $1 rids touched, $2 patient ids known to the caller, $3 recorded, $4 action, $5 subtype,
-    $6 outcome, $7 agent, $8 client, $9 organization, $10 entity type, $11 template (jsonb),
-    $12 shared entities (jsonb array), $13 profile for events without a patient,
-    $14 profile for patient events. Returns the ids and patients of the events written.
-    """
-    pairs = ", ".join(f"({_quoted(t)}, {_quoted(p)})"
-                      for t, p in compartments()["Patient"].pairs(None))
-    patient_entity = orjson.dumps({"type": PATIENT_TYPE, "role": PATIENT_ROLE}).decode()
-    return f"""
-WITH touched(rid) AS (SELECT unnest($1::bigint[])),
-pats AS (
-    SELECT i.target_id AS pid FROM touched t JOIN idx_reference i ON i.rid = t.rid
-    JOIN (VALUES {pairs}) c(t, p) ON i.res_type = c.t AND i.param = c.p
-    WHERE i.target_type = 'Patient' AND i.target_id IS NOT NULL
-    UNION SELECT r.res_id FROM touched t JOIN resource r ON r.rid = t.rid
-    WHERE r.res_type = 'Patient'
-    UNION SELECT unnest($2::text[])),
-events AS (
-    SELECT gen_random_uuid()::text AS id, pid FROM pats
-    UNION ALL SELECT gen_random_uuid()::text, NULL WHERE NOT EXISTS (SELECT 1 FROM pats))
-INSERT INTO audit_event (id, recorded, action, subtype, outcome, patient, agent, client,
-    organization, entity_type, body)
-SELECT e.id, $3, $4, $5, $6, e.pid, $7, $8, $9, $10, convert_to((
-    $11::jsonb || jsonb_build_object(
-        'id', e.id,
-        'meta', COALESCE($11::jsonb -> 'meta', '{{}}'::jsonb) || jsonb_build_object(
-            'profile', jsonb_build_array(CASE WHEN e.pid IS NULL THEN $13 ELSE $14 END)),
-        'entity', $12::jsonb || CASE WHEN e.pid IS NULL THEN '[]'::jsonb ELSE jsonb_build_array(
-            '{patient_entity}'::jsonb || jsonb_build_object(
-                'what', jsonb_build_object('reference', 'Patient/' || e.pid))) END)
-    )::text, 'UTF8')
-FROM events e
-RETURNING id, patient"""
+def patients_sql() -> str:
+    """(rid, patient id) of the resources $1, through the Patient compartment's parameters."""
+    members = ", ".join(_quoted(f"{t}.{p}") for t, p in compartments()["Patient"].pairs(None))
+    return (
+        "SELECT i.rid, i.target_id FROM idx_reference i WHERE i.rid = ANY($1::bigint[]) "
+        "AND i.target_type = 'Patient' AND i.target_id IS NOT NULL "
+        f"AND i.res_type || '.' || i.param = ANY(ARRAY[{members}]) "
+        "UNION SELECT r.rid, r.res_id FROM resource r WHERE r.rid = ANY($1::bigint[]) "
+        "AND r.res_type = 'Patient'"
+    )
 
 
-def arguments(facts: Facts, rids: Sequence[int], patients: Sequence[str],
-              entity_type: str | None) -> list[Any]:
-    """The statement's arguments for one request's events."""
-    principal = facts.principal
-    agent = principal.practitioner or principal.subject
-    return [
-        list(rids), list(patients), facts.recorded, facts.action, facts.subtype,
-        facts.outcome, agent, principal.client_id, principal.organization, entity_type,
-        orjson.dumps(event_template(facts)).decode(), orjson.dumps(entities(facts)).decode(),
-        profile(facts, False), profile(facts, True),
-    ]
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """One request's events to write: what happened, the resources touched, known patients."""
+
+    facts: Facts
+    rids: Sequence[int] = ()
+    patients: Sequence[str] = ()
+    entity_type: str | None = None
+
+    def rows(self, found: dict[int, set[str]]) -> list[tuple[Any, ...]]:
+        """One row per patient (or one without a patient)."""
+        ids: set[str] = {p for rid in self.rids for p in found.get(rid, ())}
+        ids.update(self.patients)
+        facts, principal = self.facts, self.facts.principal
+        body = orjson.dumps(shared(facts))
+        agent = principal.practitioner or principal.subject
+        return [(facts.recorded, facts.action, facts.subtype, facts.outcome, patient, agent,
+                 principal.client_id, principal.organization, self.entity_type, body)
+                for patient in (sorted(ids) if ids else [None])]
 
 
-async def write(conn: Any, facts: Facts, rids: Sequence[int], patients: Sequence[str] = (),
+async def write_many(conn: Any, batch: Sequence[Pending]) -> list[tuple[str, str | None]]:
+    """Write the events of several requests with one lookup and one insert on conn."""
+    found: dict[int, set[str]] = defaultdict(set)
+    rids = sorted({rid for pending in batch for rid in pending.rids})
+    if rids:
+        for rid, patient in await conn.fetch(patients_sql(), rids):
+            found[rid].add(patient)
+    rows = [row for pending in batch for row in pending.rows(found)]
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    inserted = await conn.fetch(INSERT_SQL, *columns)
+    return [(str(row["seq"]), row["patient"]) for row in inserted]
+
+
+async def write(conn: Any, facts: Facts, rids: Sequence[int] = (), patients: Sequence[str] = (),
                 entity_type: str | None = None) -> list[tuple[str, str | None]]:
-    """Insert the events of one request on conn (inside its transaction, if any)."""
-    rows = await conn.fetch(insert_sql(), *arguments(facts, rids, patients, entity_type))
-    return [(row["id"], row["patient"]) for row in rows]
+    """Write one request's events on conn (inside its transaction, if any): ids, patients."""
+    return await write_many(conn, [Pending(facts, rids, patients, entity_type)])
 
 
-__all__ = ["BALP", "write"]
+class Batcher:
+    """Group commit for the audit events of one process's concurrent requests."""
+
+    def __init__(self, pool: Any, synchronous: bool = True) -> None:
+        self.pool = pool
+        self.synchronous = synchronous  # wait for the WAL flush (HIE_AUDIT_SYNCHRONOUS_READS)
+        self._waiting: list[tuple[Pending, asyncio.Future[None]]] = []
+        self._flushing = False
+
+    async def submit(self, pending: Pending) -> None:
+        """Return once pending's events are committed (raise if they could not be)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((pending, done))
+        if not self._flushing:
+            self._flushing = True
+            asyncio.get_running_loop().create_task(self._flush())
+        await done
+
+    async def _flush(self) -> None:
+        try:
+            await asyncio.sleep(0)  # the requests of this turn of the loop join the batch
+            while self._waiting:
+                batch, self._waiting = self._waiting[:MAX_BATCH], self._waiting[MAX_BATCH:]
+                await self._write(batch)
+        finally:
+            self._flushing = False
+
+    async def _insert(self, conn: Any, batch: list[Pending]) -> None:
+        if self.synchronous:  # the insert commits on its own, flushed before we answer
+            await write_many(conn, batch)
+            return
+        async with conn.transaction():  # answered before the flush: a crash may lose it
+            await conn.execute("SET LOCAL synchronous_commit = off")
+            await write_many(conn, batch)
+
+    async def _write(self, batch: list[tuple[Pending, asyncio.Future[None]]]) -> None:
+        try:
+            async with self.pool.acquire() as conn:
+                await self._insert(conn, [pending for pending, _ in batch])
+        except Exception as error:  # every request of the batch fails: none goes unaudited
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(error)
+            return
+        for _, done in batch:
+            if not done.done():
+                done.set_result(None)

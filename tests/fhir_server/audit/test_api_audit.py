@@ -9,8 +9,10 @@ from typing import Any
 
 import asyncpg
 import httpx
-import orjson
 import pytest
+
+from fhir_server.audit import chain
+from fhir_server.audit.event import served
 
 pytestmark = pytest.mark.integration
 RESIDENT = "urn:oid:2.16.156.10011.1.3"  # the resident ID card system (protected)
@@ -25,7 +27,7 @@ async def _events(postgres: str, where: str, *args: Any) -> list[dict[str, Any]]
         rows = await conn.fetch(f"SELECT * FROM audit_event WHERE {where} ORDER BY seq", *args)
     finally:
         await conn.close()
-    return [{**dict(r), "event": orjson.loads(r["body"])} for r in rows]
+    return [{**dict(r), "event": served(r["seq"], r["patient"], r["body"])} for r in rows]
 
 
 def _patient(client: httpx.Client, **extra: Any) -> str:
@@ -51,7 +53,7 @@ async def test_create_and_read_are_patient_events(client: httpx.Client, postgres
     assert [(e["subtype"], e["action"], e["outcome"]) for e in events] == [
         ("create", "C", 0), ("read", "R", 0)]
     read = events[1]["event"]
-    assert read["resourceType"] == "AuditEvent" and read["id"] == events[1]["id"]
+    assert read["resourceType"] == "AuditEvent" and read["id"] == str(events[1]["seq"])
     assert read["meta"]["profile"] == [
         "https://profiles.ihe.net/ITI/BALP/StructureDefinition/IHE.BasicAudit.PatientRead"]
     whats = [e.get("what", {}).get("reference") for e in read["entity"]]
@@ -174,10 +176,16 @@ async def test_regulators_search_the_trail_and_that_is_audited(
 
 async def test_the_table_is_append_only(client: httpx.Client, postgres: str) -> None:
     _patient(client)
+    pool = await asyncpg.create_pool(postgres, min_size=1, max_size=1)
+    try:
+        await chain.seal_all(pool)  # so audit_seal has rows for the row triggers
+    finally:
+        await pool.close()
     conn = await asyncpg.connect(postgres)
     try:
-        for statement in ("UPDATE audit_event SET outcome = 8",
-                          "DELETE FROM audit_event", "TRUNCATE audit_event"):
+        for statement in ("UPDATE audit_event SET outcome = 8", "DELETE FROM audit_event",
+                          "TRUNCATE audit_event", "DELETE FROM audit_seal",
+                          "TRUNCATE audit_seal"):
             with pytest.raises(asyncpg.InsufficientPrivilegeError):
                 await conn.execute(statement)
     finally:

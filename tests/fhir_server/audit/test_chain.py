@@ -76,7 +76,8 @@ async def test_events_of_open_transactions_wait(pool: asyncpg.Pool) -> None:
         assert await chain.seal_all(pool) == 0  # nothing passes the open transaction
         await transaction.commit()
     assert await chain.seal_all(pool) == 3
-    positions = await pool.fetch("SELECT patient FROM audit_event ORDER BY chain_pos")
+    positions = await pool.fetch("SELECT e.patient FROM audit_seal s JOIN audit_event e "
+                                 "ON e.seq = s.seq ORDER BY s.pos")
     assert [r["patient"] for r in positions] == ["open", "p0", "p1"]
     assert (await chain.verify(pool)).intact
 
@@ -84,13 +85,17 @@ async def test_events_of_open_transactions_wait(pool: asyncpg.Pool) -> None:
 @pytest.mark.parametrize("tampering, finding", [
     ("UPDATE audit_event SET body = convert_to(replace(convert_from(body, 'UTF8'), "
      "'\"R\"', '\"D\"'), 'UTF8') WHERE patient = 'p3'", "altered"),
-    ("DELETE FROM audit_event WHERE patient = 'p4'", "missing"),
-    ("UPDATE audit_event SET chain_pos = -1 WHERE chain_pos = 2; UPDATE audit_event SET "
-     "chain_pos = 2 WHERE chain_pos = 3; UPDATE audit_event SET chain_pos = 3 "
-     "WHERE chain_pos = -1", "altered"),  # two events swapped
-    ("DELETE FROM audit_event WHERE chain_pos = 10", "head"),
+    ("DELETE FROM audit_event WHERE patient = 'p4'", "deleted"),
+    ("UPDATE audit_event SET seq = -1 WHERE patient = 'p1'; UPDATE audit_event SET seq = "
+     "(SELECT seq FROM audit_seal WHERE pos = 2) WHERE patient = 'p2'; UPDATE audit_event "
+     "SET seq = (SELECT seq FROM audit_seal WHERE pos = 3) WHERE seq = -1", "altered"),
+    ("DELETE FROM audit_seal WHERE pos = 5", "missing"),
+    ("DELETE FROM audit_seal WHERE pos = 10; DELETE FROM audit_event WHERE patient = 'p9'",
+     "head"),  # the tail cut off
     ("UPDATE audit_event SET patient = 'other', body = (SELECT body FROM audit_event "
-     "WHERE chain_pos = 1) WHERE chain_pos = 6", "altered"),
+     "WHERE patient = 'p0') WHERE patient = 'p6'", "altered"),
+    ("INSERT INTO audit_event (recorded, action, subtype, outcome, agent, body, xid) "
+     "VALUES (now(), 'R', 'read', 0, 'x', '{}', '3'::xid8)", "behind"),  # slipped in
 ])
 async def test_tampering_is_detected(pool: asyncpg.Pool, tampering: str, finding: str) -> None:
     await _events(pool, 10)
@@ -109,6 +114,6 @@ async def test_the_command_says_so(pool: asyncpg.Pool, dsn: str) -> None:
     assert sealed.returncode == 0 and "已封存 3 条" in sealed.stderr
     intact = subprocess.run([*run, "verify"], env=env, capture_output=True, text=True)
     assert intact.returncode == 0 and "审计链完整" in intact.stderr
-    await _tamper(pool, "DELETE FROM audit_event WHERE chain_pos = 2")
+    await _tamper(pool, "DELETE FROM audit_seal WHERE pos = 2")
     broken = subprocess.run([*run, "verify"], env=env, capture_output=True, text=True)
     assert broken.returncode == 1 and "审计链已被篡改" in broken.stderr

@@ -21,6 +21,6 @@ python3 -m fhir_server.definitions   # fetch the official R4 package once (npm)
 python3 -c 'import sys; sys.path.insert(0, "deploy/scripts"); import services
 services.elasticsearch_zip()'       # fetch Elasticsearch once (Maven Central)
 
-python3 -m ruff check fhir_server synthdata tests interop_tests bench deploy
-python3 -m mypy fhir_server synthdata
+python3 -m ruff check fhir_server synthdata mpi tests interop_tests bench deploy
+python3 -m mypy fhir_server synthdata mpi
 python3 -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,1 @@
+"""Master patient index (issue 5): normalisation, blocking and evaluation against the truth."""

@@ -1,0 +1,1 @@
+"""Blocking: the keys that bring candidate pairs together."""

@@ -1,0 +1,1 @@
+"""Evaluation of linkage against the synthetic county's truth files."""

@@ -1,0 +1,1 @@
+"""Pure normalisation of the fields the MPI compares: ID numbers, names, phones, addresses."""

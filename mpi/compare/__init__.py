@@ -1,0 +1,1 @@
+"""Comparison of two Patients' facts, field by field, into agreement levels."""

@@ -1,0 +1,1 @@
+"""Decisions: Fellegi-Sunter weights, EM estimation and thresholds from versioned rules."""

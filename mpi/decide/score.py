@@ -1,0 +1,27 @@
+"""Fellegi-Sunter scoring of a comparison vector and the decision it leads to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mpi.decide.rules import MATCH, NO_MATCH, POSSIBLE, Rules
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """The total weight, each field's share of it, and the outcome under a rules version."""
+
+    score: float
+    weights: dict[str, float]
+    outcome: str
+    rules_version: str
+
+
+def decide(levels: dict[str, str], rules: Rules) -> Decision:
+    """Sum of the per-field log-likelihood weights, classified by the rules' thresholds."""
+    weights = {field: rules.weight(field, level) for field, level in levels.items()}
+    score = sum(weights.values())
+    if levels.get("resident_id") == "exact" and levels.get("name") in ("exact", "homophone"):
+        score = max(score, rules.match)
+    outcome = MATCH if score >= rules.match else POSSIBLE if score >= rules.possible else NO_MATCH
+    return Decision(score, weights, rules.cap(levels, outcome), rules.version)

@@ -42,12 +42,15 @@ def _quoted(text: str) -> str:
 def patients_sql() -> str:
     """(rid, patient id) of the resources $1, through the Patient compartment's parameters."""
     members = ", ".join(_quoted(f"{t}.{p}") for t, p in compartments()["Patient"].pairs(None))
+    # Each rid is probed through the rid indexes (LATERAL): a plan through the target index
+    # would read every reference to any Patient.
     return (
-        "SELECT i.rid, i.target_id FROM idx_reference i WHERE i.rid = ANY($1::bigint[]) "
+        "SELECT t.rid, p.id FROM unnest($1::bigint[]) AS t(rid) CROSS JOIN LATERAL ("
+        "SELECT i.target_id AS id FROM idx_reference i WHERE i.rid = t.rid "
         "AND i.target_type = 'Patient' AND i.target_id IS NOT NULL "
         f"AND i.res_type || '.' || i.param = ANY(ARRAY[{members}]) "
-        "UNION SELECT r.rid, r.res_id FROM resource r WHERE r.rid = ANY($1::bigint[]) "
-        "AND r.res_type = 'Patient'"
+        "UNION SELECT r.res_id FROM resource r WHERE r.rid = t.rid "
+        "AND r.res_type = 'Patient') p"
     )
 
 

@@ -50,6 +50,9 @@ def _prepare(host: str, port: int) -> None:
     if not get_settings().broker_url:
         console.print("[yellow]未配置 HIE_BROKER_URL：后台任务在进程内执行[/]")
     console.print(f"[green]FHIR 服务地址：http://{host}:{port}/fhir[/]")
+    # Token validation (issue 7) is not built yet: every server runs in development mode.
+    console.print("[bold red]开发模式：未启用身份认证，任何人都可读写全部数据；"
+                  "每条审计事件都标注为开发模式。请勿用于真实居民数据。[/]")
 
 
 def _run_server(host: str, port: int, workers: int) -> None:

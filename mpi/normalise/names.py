@@ -41,6 +41,7 @@ class Name:
         return self.family + self.given
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Full width to half width, traditional to simplified, separators and spaces dropped."""
     return _SEPARATORS.sub("", _t2s().convert(unicodedata.normalize("NFKC", text)))
@@ -78,6 +79,7 @@ def _surname(family: str) -> list[list[str]]:
     return [[SURNAME_READINGS.get(c) or lazy_pinyin(c)[0]] for c in family]
 
 
+@lru_cache(maxsize=65536)
 def spellings(name: Name) -> frozenset[str]:
     """Every toneless pinyin spelling: surname reading, then each heteronym of the given name."""
     if name.written_in_pinyin:
@@ -91,6 +93,7 @@ def spellings(name: Name) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=65536)
 def usual_spelling(name: Name) -> str:
     """The one most likely pinyin spelling (surname reading for the family name)."""
     if name.written_in_pinyin:

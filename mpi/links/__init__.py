@@ -1,0 +1,1 @@
+"""Links between source Patients and their golden record."""
